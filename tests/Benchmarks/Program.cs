@@ -1,2 +1,32 @@
-// Benchmarks: `dotnet run -c Release --project tests/Benchmarks -- <name> [--short]`.
-Console.WriteLine("benchmarks: none yet");
+using System.Reflection;
+using Platform.Benchmarks.Harness;
+
+// Benchmarks: `dotnet run -c Release --project tests/Benchmarks -- [NAME ...|all] [--short]`.
+var benchmarks = Assembly.GetExecutingAssembly().GetTypes()
+    .Where(t => typeof(IBenchmark).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+    .Select(t => (IBenchmark)Activator.CreateInstance(t)!)
+    .OrderBy(b => b.Name)
+    .ToList();
+var options = new BenchmarkOptions(Short: args.Contains("--short"));
+var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
+if (names.Count == 0 || names.Contains("--help"))
+{
+    Console.WriteLine("usage: dotnet run -c Release --project tests/Benchmarks -- NAME... | all [--short]");
+    foreach (var b in benchmarks) Console.WriteLine($"  {b.Name,-24} {b.Description}");
+    return names.Count == 0 ? 0 : 2;
+}
+var selected = names.Contains("all") ? benchmarks : benchmarks.Where(b => names.Contains(b.Name)).ToList();
+var unknown = names.Where(n => n != "all" && benchmarks.All(b => b.Name != n)).ToList();
+if (unknown.Count > 0)
+{
+    Console.Error.WriteLine($"unknown benchmark(s): {string.Join(", ", unknown)}; run without arguments for the list");
+    return 2;
+}
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+foreach (var benchmark in selected)
+{
+    Console.WriteLine($"== {benchmark.Name}: {benchmark.Description}");
+    await benchmark.RunAsync(options, cts.Token);
+}
+return 0;

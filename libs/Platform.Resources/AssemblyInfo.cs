@@ -1,0 +1,1 @@
+// Resource model: see the folders per API group.
