@@ -1,1 +1,0 @@
-// Trigger filters and CESQL.
