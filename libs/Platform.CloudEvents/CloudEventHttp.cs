@@ -1,0 +1,215 @@
+using System.Net.Mime;
+using System.Text;
+using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.SystemTextJson;
+using Microsoft.AspNetCore.Http;
+
+namespace Platform.CloudEvents;
+
+/// <summary>
+/// Reads and writes CloudEvents on ASP.NET Core requests and responses, following the CloudEvents HTTP protocol
+/// binding: binary mode (<c>ce-*</c> headers, body = data) and structured mode
+/// (<c>application/cloudevents+json</c>). The CloudNative.CloudEvents.AspNetCore adapter is not available to us,
+/// so this is ours; it uses the SDK's <see cref="JsonEventFormatter"/> for structured bodies.
+/// </summary>
+public static class CloudEventHttp
+{
+    /// <summary>The formatter used for structured mode and JSON data.</summary>
+    public static JsonEventFormatter Formatter { get; } = new();
+
+    /// <summary>The media type of a structured-mode JSON CloudEvent.</summary>
+    public const string StructuredJsonMediaType = "application/cloudevents+json";
+
+    private const string BatchMediaType = "application/cloudevents-batch+json";
+
+    /// <summary>
+    /// Reads the CloudEvent carried by <paramref name="request"/>. Bodies longer than <paramref name="maxBodyBytes"/>
+    /// are refused (413) before being read whole; a missing or bad attribute is refused (400) naming it.
+    /// </summary>
+    public static async Task<CloudEventReadResult> ReadAsync(HttpRequest request, long maxBodyBytes, CancellationToken cancellationToken = default)
+    {
+        if (request.ContentLength is long declared && declared > maxBodyBytes)
+            return CloudEventReadResult.Fail(StatusCodes.Status413PayloadTooLarge, $"body of {declared} bytes exceeds the limit of {maxBodyBytes} bytes");
+        var body = await ReadBodyAsync(request, maxBodyBytes, cancellationToken);
+        if (body is null)
+            return CloudEventReadResult.Fail(StatusCodes.Status413PayloadTooLarge, $"body exceeds the limit of {maxBodyBytes} bytes");
+
+        var contentType = request.ContentType;
+        if (contentType is not null && contentType.StartsWith(BatchMediaType, StringComparison.OrdinalIgnoreCase))
+            return CloudEventReadResult.Fail(StatusCodes.Status415UnsupportedMediaType, "batched CloudEvents are not supported; send one event per request");
+        if (contentType is not null && contentType.StartsWith("application/cloudevents", StringComparison.OrdinalIgnoreCase))
+            return DecodeStructured(body, contentType);
+        return DecodeBinary(request.Headers, contentType, body);
+    }
+
+    private static CloudEventReadResult DecodeStructured(byte[] body, string contentType)
+    {
+        if (!contentType.StartsWith(StructuredJsonMediaType, StringComparison.OrdinalIgnoreCase))
+            return CloudEventReadResult.Fail(StatusCodes.Status415UnsupportedMediaType, $"structured mode format '{contentType}' is not supported; use {StructuredJsonMediaType}");
+        CloudEvent cloudEvent;
+        try
+        {
+            cloudEvent = Formatter.DecodeStructuredModeMessage(body, new ContentType(contentType), null);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or System.Text.Json.JsonException)
+        {
+            return CloudEventReadResult.Fail(StatusCodes.Status400BadRequest, "malformed structured CloudEvent: " + e.Message);
+        }
+        return Validated(cloudEvent);
+    }
+
+    private static CloudEventReadResult DecodeBinary(IHeaderDictionary headers, string? contentType, byte[] body)
+    {
+        if (!headers.TryGetValue("ce-specversion", out var specVersionValue) || string.IsNullOrEmpty(specVersionValue))
+            return CloudEventReadResult.Fail(StatusCodes.Status400BadRequest,
+                "missing required attribute 'specversion': send a binary-mode event with ce-* headers or a structured one with Content-Type application/cloudevents+json");
+        var specVersion = CloudEventsSpecVersion.FromVersionId(specVersionValue.ToString());
+        if (specVersion is null)
+            return CloudEventReadResult.Fail(StatusCodes.Status400BadRequest, $"attribute 'specversion': unsupported value '{specVersionValue}' (want 1.0)");
+        var cloudEvent = new CloudEvent(specVersion);
+        foreach (var header in headers)
+        {
+            if (!header.Key.StartsWith("ce-", StringComparison.OrdinalIgnoreCase)) continue;
+            var name = header.Key[3..].ToLowerInvariant();
+            if (name == "specversion") continue;
+            var value = Uri.UnescapeDataString(header.Value.ToString());
+            try
+            {
+                cloudEvent.SetAttributeFromString(name, value);
+            }
+            catch (ArgumentException e)
+            {
+                return CloudEventReadResult.Fail(StatusCodes.Status400BadRequest, $"attribute '{name}': {FirstLine(e.Message)}");
+            }
+        }
+        if (contentType is not null)
+            cloudEvent.DataContentType = contentType;
+        if (body.Length > 0)
+        {
+            try
+            {
+                Formatter.DecodeBinaryModeEventData(body, cloudEvent);
+            }
+            catch (Exception e) when (e is ArgumentException or System.Text.Json.JsonException or FormatException)
+            {
+                return CloudEventReadResult.Fail(StatusCodes.Status400BadRequest, $"data: does not match datacontenttype '{contentType}': {FirstLine(e.Message)}");
+            }
+        }
+        return Validated(cloudEvent);
+    }
+
+    private static CloudEventReadResult Validated(CloudEvent cloudEvent)
+    {
+        var missing = new List<string>();
+        if (string.IsNullOrEmpty(cloudEvent.Id)) missing.Add("id");
+        if (cloudEvent.Source is null) missing.Add("source");
+        if (string.IsNullOrEmpty(cloudEvent.Type)) missing.Add("type");
+        if (missing.Count > 0)
+            return CloudEventReadResult.Fail(StatusCodes.Status400BadRequest,
+                $"missing required attribute{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing.Select(m => $"'{m}'"))}");
+        return new CloudEventReadResult(cloudEvent, null);
+    }
+
+    private static string FirstLine(string message)
+    {
+        var i = message.IndexOf('\n');
+        return (i < 0 ? message : message[..i]).Trim();
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long maxBodyBytes, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream(request.ContentLength is long n ? (int)Math.Min(n, maxBodyBytes) : 1024);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBodyBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Writes <paramref name="cloudEvent"/> as the response, in binary or structured mode.</summary>
+    public static async Task WriteAsync(HttpResponse response, CloudEvent cloudEvent, ContentMode mode, CancellationToken cancellationToken = default)
+    {
+        ReadOnlyMemory<byte> body;
+        if (mode == ContentMode.Structured)
+        {
+            body = Formatter.EncodeStructuredModeMessage(cloudEvent, out var contentType);
+            response.ContentType = contentType.ToString();
+        }
+        else
+        {
+            foreach (var (attribute, value) in cloudEvent.GetPopulatedAttributes())
+            {
+                if (attribute == cloudEvent.SpecVersion.DataContentTypeAttribute) continue;
+                response.Headers["ce-" + attribute.Name] = Uri.EscapeDataString(attribute.Format(value));
+            }
+            response.Headers["ce-specversion"] = cloudEvent.SpecVersion.VersionId;
+            body = Formatter.EncodeBinaryModeEventData(cloudEvent);
+            if (cloudEvent.DataContentType is { } dct) response.ContentType = dct;
+        }
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, cancellationToken);
+    }
+
+    /// <summary>An <see cref="HttpContent"/> carrying <paramref name="cloudEvent"/> in <paramref name="mode"/>.</summary>
+    public static HttpContent ToHttpContent(CloudEvent cloudEvent, ContentMode mode)
+    {
+        if (mode == ContentMode.Structured)
+        {
+            var body = Formatter.EncodeStructuredModeMessage(cloudEvent, out var contentType);
+            var content = new ReadOnlyMemoryContent(body);
+            content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType.ToString());
+            return content;
+        }
+        var data = Formatter.EncodeBinaryModeEventData(cloudEvent);
+        var binary = new ReadOnlyMemoryContent(data);
+        if (cloudEvent.DataContentType is { } dct)
+            binary.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(dct);
+        foreach (var (attribute, value) in cloudEvent.GetPopulatedAttributes())
+        {
+            if (attribute == cloudEvent.SpecVersion.DataContentTypeAttribute) continue;
+            binary.Headers.TryAddWithoutValidation("ce-" + attribute.Name, Uri.EscapeDataString(attribute.Format(value)));
+        }
+        binary.Headers.TryAddWithoutValidation("ce-specversion", cloudEvent.SpecVersion.VersionId);
+        return binary;
+    }
+
+    /// <summary>
+    /// The CloudEvent in an HTTP response (a reply), or null when the response carries none (no <c>ce-id</c>
+    /// header and no structured content type).
+    /// </summary>
+    public static async Task<CloudEventReadResult?> ReadReplyAsync(HttpResponseMessage response, long maxBodyBytes, CancellationToken cancellationToken = default)
+    {
+        var contentType = response.Content.Headers.ContentType?.ToString();
+        var structured = contentType is not null && contentType.StartsWith("application/cloudevents", StringComparison.OrdinalIgnoreCase);
+        if (!structured && !response.Headers.Contains("ce-id") && !response.Headers.Contains("ce-specversion")) return null;
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        if (body.Length > maxBodyBytes)
+            return CloudEventReadResult.Fail(StatusCodes.Status413PayloadTooLarge, $"reply of {body.Length} bytes exceeds the limit of {maxBodyBytes} bytes");
+        if (structured) return DecodeStructured(body, contentType!);
+        var headers = new HeaderDictionary();
+        foreach (var h in response.Headers) headers[h.Key] = h.Value.ToArray();
+        return DecodeBinary(headers, contentType, body);
+    }
+
+    /// <summary>The data of <paramref name="cloudEvent"/> as text, for logs and dead-letter error data.</summary>
+    public static string DataAsText(CloudEvent cloudEvent) => cloudEvent.Data switch
+    {
+        null => "",
+        string s => s,
+        byte[] b => Encoding.UTF8.GetString(b),
+        _ => Encoding.UTF8.GetString(Formatter.EncodeBinaryModeEventData(cloudEvent).Span),
+    };
+}
+
+/// <summary>The outcome of reading a CloudEvent: the event, or an HTTP status with the reason.</summary>
+public sealed record CloudEventReadResult(CloudEvent? Event, CloudEventReadError? Error)
+{
+    /// <summary>A failed read.</summary>
+    public static CloudEventReadResult Fail(int status, string reason) => new(null, new CloudEventReadError(status, reason));
+}
+
+/// <summary>Why a CloudEvent could not be read: the HTTP status to answer with and a reason naming the attribute.</summary>
+public sealed record CloudEventReadError(int StatusCode, string Reason);
