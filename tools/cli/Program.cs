@@ -1,4 +1,3 @@
-using System.CommandLine;
+using Platform.Cli;
 
-var root = new RootCommand("Platform: Knative Serving and Eventing on Dapr and KEDA.");
-return root.Parse(args).Invoke();
+return await PlatformCli.InvokeAsync(args);
