@@ -1,0 +1,161 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Autoscaler.Metrics;
+using Platform.Autoscaler.Revisions;
+using Platform.Autoscaler.Scaling;
+
+namespace Platform.Autoscaler.Stats;
+
+/// <summary>Counts of one <c>POST /stats</c> batch.</summary>
+/// <param name="Recorded">Stats recorded.</param>
+/// <param name="UnknownRevision">Stats for revisions not configured: ignored.</param>
+/// <param name="Stale">Stats older than the stable window: ignored.</param>
+public sealed record StatsReceipt(int Recorded, int UnknownRevision, int Stale);
+
+/// <summary>Body of <c>PUT /revisions/{namespace}/{name}/ready</c>.</summary>
+/// <param name="ReadyPods">Ready pods of the revision now.</param>
+public sealed record ReadyReport(int ReadyPods);
+
+/// <summary>
+/// The autoscaler's HTTP intake, what the serving controller, the workload backend and the activator call (plain
+/// HTTP on the app port, through Dapr service invocation or directly on loopback):
+/// <list type="bullet">
+/// <item><c>PUT /revisions/{namespace}/{name}</c> — <see cref="RevisionScalingSpec"/>: create/update a revision's autoscaler.</item>
+/// <item><c>DELETE /revisions/{namespace}/{name}</c> — forget it.</item>
+/// <item><c>GET /revisions/{namespace}/{name}/scale</c> — its <see cref="RevisionScaleStatus"/>.</item>
+/// <item><c>PUT /revisions/{namespace}/{name}/ready</c> — <see cref="ReadyReport"/> from the workload backend.</item>
+/// <item><c>POST /stats</c> — a JSON array of <see cref="RevisionStat"/> (the activator, every second).</item>
+/// <item><c>POST /poke/{namespace}/{name}</c> — first request held at zero; optional <see cref="RevisionStat"/> body.</item>
+/// </list>
+/// Stats go by HTTP rather than pub/sub: a poke must reach the decider in milliseconds, and a lost stat is better
+/// dropped than delivered late (no data means no decision anyway).
+/// </summary>
+public static class IntakeEndpoints
+{
+    /// <summary>Maps the intake endpoints.</summary>
+    public static IEndpointRouteBuilder MapAutoscalerIntake(this IEndpointRouteBuilder app)
+    {
+        app.MapPut("/revisions/{namespace}/{name}", ConfigureAsync);
+        app.MapDelete("/revisions/{namespace}/{name}", RemoveAsync);
+        app.MapGet("/revisions/{namespace}/{name}/scale", GetScaleAsync);
+        app.MapPut("/revisions/{namespace}/{name}/ready", ReportReadyAsync);
+        app.MapPost("/stats", RecordStatsAsync);
+        app.MapPost("/poke/{namespace}/{name}", PokeAsync);
+        return app;
+    }
+
+    private static async Task<Results<Ok<ScaleResult>, ValidationProblem>> ConfigureAsync(
+        string @namespace, string name, HttpRequest request, IRevisionAutoscalers autoscalers, CancellationToken ct)
+    {
+        var (spec, error) = await ReadAsync<RevisionScalingSpec>(request, required: true, ct);
+        var errors = new List<string>();
+        if (RevisionKey.Validate(@namespace, name) is { } keyError) errors.Add(keyError);
+        if (error is not null) errors.Add(error);
+        if (spec is not null) errors.AddRange(spec.Validate());
+        if (errors.Count > 0) return Invalid(errors);
+        return TypedResults.Ok(await autoscalers.ConfigureAsync(new RevisionKey(@namespace, name), spec!, ct));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(
+        string @namespace, string name, IRevisionAutoscalers autoscalers, CancellationToken ct)
+    {
+        var key = new RevisionKey(@namespace, name);
+        return await autoscalers.RemoveAsync(key, ct) ? TypedResults.NoContent() : Unknown(key);
+    }
+
+    private static async Task<Results<Ok<RevisionScaleStatus>, ProblemHttpResult>> GetScaleAsync(
+        string @namespace, string name, IRevisionAutoscalers autoscalers, CancellationToken ct)
+    {
+        var key = new RevisionKey(@namespace, name);
+        return await autoscalers.GetStatusAsync(key, ct) is { } status ? TypedResults.Ok(status) : Unknown(key);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> ReportReadyAsync(
+        string @namespace, string name, HttpRequest request, IRevisionAutoscalers autoscalers, CancellationToken ct)
+    {
+        var (report, error) = await ReadAsync<ReadyReport>(request, required: true, ct);
+        if (error is not null) return Invalid([error]);
+        if (report!.ReadyPods < 0) return Invalid(["readyPods: must be >= 0"]);
+        var key = new RevisionKey(@namespace, name);
+        return await autoscalers.ReportReadyAsync(key, report.ReadyPods, ct) ? TypedResults.NoContent() : Unknown(key);
+    }
+
+    private static async Task<Results<Accepted<StatsReceipt>, ValidationProblem>> RecordStatsAsync(
+        HttpRequest request, IRevisionAutoscalers autoscalers, CancellationToken ct)
+    {
+        var (stats, error) = await ReadAsync<RevisionStat[]>(request, required: true, ct);
+        if (error is not null) return Invalid([error]);
+        var errors = new List<string>();
+        for (var i = 0; i < stats!.Length; i++)
+        {
+            if (stats[i] is null) errors.Add($"[{i}]: must be a stat object");
+            else errors.AddRange(stats[i].Validate($"[{i}]"));
+        }
+        if (errors.Count > 0) return Invalid(errors);
+
+        int recorded = 0, unknown = 0, stale = 0;
+        foreach (var stat in stats)
+        {
+            switch (await autoscalers.RecordAsync(stat, ct))
+            {
+                case StatOutcome.Recorded: recorded++; break;
+                case StatOutcome.UnknownRevision: unknown++; break;
+                default: stale++; break;
+            }
+        }
+        if (recorded > 0) IntakeMetrics.Recorded.Add(recorded);
+        if (unknown > 0) IntakeMetrics.UnknownRevision.Add(unknown);
+        if (stale > 0) IntakeMetrics.Stale.Add(stale);
+        return TypedResults.Accepted((string?)null, new StatsReceipt(recorded, unknown, stale));
+    }
+
+    private static async Task<Results<Accepted<ScaleResult>, ProblemHttpResult, ValidationProblem>> PokeAsync(
+        string @namespace, string name, HttpRequest request, IRevisionAutoscalers autoscalers,
+        RevisionScalingRegistry registry, TimeProvider time, CancellationToken ct)
+    {
+        if (RevisionKey.Validate(@namespace, name) is { } keyError) return Invalid([keyError]);
+        var (stat, error) = await ReadAsync<RevisionStat>(request, required: false, ct);
+        if (error is not null) return Invalid([error]);
+        var key = new RevisionKey(@namespace, name);
+        if (stat is not null)
+        {
+            if (stat.Key != key) return Invalid([$"body: stat names {stat.Key}, the path {key}"]);
+            if (stat.Validate("body").ToList() is { Count: > 0 } statErrors) return Invalid(statErrors);
+        }
+        IntakeMetrics.Pokes.Add(1);
+        // Wake KEDA's StreamIsActive first: that is the latency that matters for scale from zero.
+        registry.Poke(key, time.GetUtcNow());
+        return await autoscalers.PokeAsync(key, stat, ct) is { } result ? TypedResults.Accepted((string?)null, result) : Unknown(key);
+    }
+
+    private static async Task<(T? Value, string? Error)> ReadAsync<T>(HttpRequest request, bool required, CancellationToken ct) where T : class
+    {
+        if (request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any()))
+            return required ? (null, "body: required") : (null, null);
+        try
+        {
+            var value = await request.ReadFromJsonAsync<T>(ct);
+            return value is null && required ? (null, "body: required") : (value, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, $"body{ex.Path?.TrimStart('$')}: {FirstLine(ex.Message)}");
+        }
+        catch (InvalidOperationException ex)
+        {
+            return (null, $"body: {ex.Message}");
+        }
+    }
+
+    private static string FirstLine(string message) => message.Split(" Path:", 2)[0];
+
+    private static ValidationProblem Invalid(IEnumerable<string> errors) =>
+        TypedResults.ValidationProblem(errors
+            .Select(e => { var colon = e.IndexOf(": ", StringComparison.Ordinal); return colon > 0 ? (Field: e[..colon], Message: e[(colon + 2)..]) : (Field: "", Message: e); })
+            .GroupBy(e => e.Field)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+            detail: string.Join("; ", errors));
+
+    private static ProblemHttpResult Unknown(RevisionKey key) =>
+        TypedResults.Problem($"revision {key} is not known to the autoscaler", statusCode: StatusCodes.Status404NotFound, title: "Unknown revision");
+}
