@@ -1,11 +1,14 @@
+using Platform.Activator;
 using Platform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.UseAppPort(defaultPort: 8080);
 builder.Services.AddActors(_ => { });
+builder.AddActivator();
 
 var app = builder.Build();
+app.UseActivator(); // service hosts are forwarded here; only the activator's own host reaches what follows
 app.UseCloudEvents();
 app.MapDefaultEndpoints();
 app.MapSubscribeHandler();

@@ -1,0 +1,41 @@
+using Dapr.Client;
+
+namespace Platform.Activator.Activation;
+
+/// <summary>
+/// Told when the first request is held for a revision with no ready replica, so that the autoscaler decides at
+/// once instead of at its next tick (Knative's "poke"). Called at most once per stretch at zero.
+/// </summary>
+public interface IRevisionActivationHook
+{
+    /// <summary>Asks for the revision to be scaled up from zero.</summary>
+    Task PokeAsync(string @namespace, string revision, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Pokes the autoscaler through Dapr service invocation:
+/// <c>POST /v1.0/invoke/{autoscalerAppId}/method/poke/{namespace}/{revision}</c> with no body, through the
+/// invocation client of the Dapr SDK (it reads <c>DAPR_HTTP_ENDPOINT</c>/<c>DAPR_HTTP_PORT</c> and <c>DAPR_API_TOKEN</c>).
+/// </summary>
+public sealed class DaprActivationHook(ActivatorOptions options) : IRevisionActivationHook, IDisposable
+{
+    private readonly HttpClient _client = DaprClient.CreateInvokeHttpClient(appId: options.AutoscalerAppId);
+
+    /// <inheritdoc />
+    public async Task PokeAsync(string @namespace, string revision, CancellationToken cancellationToken)
+    {
+        using var response = await _client.PostAsync(
+            $"/poke/{Uri.EscapeDataString(@namespace)}/{Uri.EscapeDataString(revision)}", content: null, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _client.Dispose();
+}
+
+/// <summary>Does nothing; for tests and for running the activator without an autoscaler.</summary>
+public sealed class NoActivationHook : IRevisionActivationHook
+{
+    /// <inheritdoc />
+    public Task PokeAsync(string @namespace, string revision, CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,81 @@
+namespace Platform.Activator;
+
+/// <summary>
+/// Settings of the activator, bound from the <c>Activator</c> configuration section
+/// (e.g. <c>Activator__Domain=example.com</c>).
+/// </summary>
+public sealed record ActivatorOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "Activator";
+
+    /// <summary>Domain of service hosts, <c>{service}.{namespace}.{Domain}</c>. Default <c>localhost</c>.</summary>
+    public string Domain { get; init; } = "localhost";
+
+    /// <summary>
+    /// Extra host names (beside IP literals and <c>localhost</c>) that address the activator's own endpoints,
+    /// e.g. <c>activator</c>. Default none.
+    /// </summary>
+    public IReadOnlyList<string>? ActivatorHosts { get; init; }
+
+    /// <summary>
+    /// CIDR ranges whose callers may reach cluster-local services and <c>*.svc.cluster.local</c> hosts.
+    /// Default <c>127.0.0.0/8</c> and <c>::1/128</c> (loopback).
+    /// </summary>
+    public IReadOnlyList<string>? LocalNetworks { get; init; }
+
+    /// <summary>
+    /// Port of a second, HTTP/2-only listener for h2c with prior knowledge (Kestrel speaks HTTP/2 without TLS only on
+    /// an HTTP/2-only endpoint; the main port serves HTTP/1.1, WebSocket upgrades and, with TLS, HTTP/2). Same host
+    /// as the main port. Default 8013, Knative activator's h2c port; 0 turns it off.
+    /// </summary>
+    public int H2cPort { get; init; } = 8013;
+
+    /// <summary>Largest request body forwarded, in bytes; larger → 413. Default 10 MiB.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 10 * 1024 * 1024;
+
+    /// <summary>Request timeout when a revision gives no <c>timeoutSeconds</c>. Default 300 (Knative's).</summary>
+    public int DefaultTimeoutSeconds { get; init; } = 300;
+
+    /// <summary>Queue depth per unit of containerConcurrency per replica (Knative queue-proxy: 10).</summary>
+    public int QueueDepthPerConcurrency { get; init; } = 10;
+
+    /// <summary>Queue depth of a revision with containerConcurrency 0, i.e. requests held at zero (Knative activator: 10,000).</summary>
+    public int UnlimitedQueueDepth { get; init; } = 10_000;
+
+    /// <summary>Dapr pub/sub component that carries stats. Default <c>pubsub</c>.</summary>
+    public string PubSubName { get; init; } = "pubsub";
+
+    /// <summary>Topic of the per-second stats batches. Default <c>autoscaler-stats</c>.</summary>
+    public string StatsTopic { get; init; } = "autoscaler-stats";
+
+    /// <summary>Dapr app-id of the autoscaler, target of pokes. Default <c>autoscaler</c>.</summary>
+    public string AutoscalerAppId { get; init; } = "autoscaler";
+
+    /// <summary>How often stats are snapshotted and reported. Default 1 s.</summary>
+    public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Optional JSON file with a <see cref="Routing.RouteTable"/> applied at start (handy without a controller).</summary>
+    public string? RoutesFile { get; init; }
+
+    /// <summary>The effective local networks.</summary>
+    public IReadOnlyList<string> EffectiveLocalNetworks => LocalNetworks is { Count: > 0 } n ? n : ["127.0.0.0/8", "::1/128"];
+
+    /// <summary>Every setting error, with its configuration path.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Domain)) errors.Add("Activator:Domain: required");
+        if (MaxRequestBodyBytes < 0) errors.Add("Activator:MaxRequestBodyBytes: must be >= 0");
+        if (DefaultTimeoutSeconds is < 1 or > Routing.RouteTableValidator.MaxTimeoutSeconds)
+            errors.Add($"Activator:DefaultTimeoutSeconds: must be 1..{Routing.RouteTableValidator.MaxTimeoutSeconds}");
+        if (H2cPort is < 0 or > 65535) errors.Add("Activator:H2cPort: must be 0..65535");
+        if (QueueDepthPerConcurrency < 0) errors.Add("Activator:QueueDepthPerConcurrency: must be >= 0");
+        if (UnlimitedQueueDepth < 0) errors.Add("Activator:UnlimitedQueueDepth: must be >= 0");
+        if (StatsInterval <= TimeSpan.Zero) errors.Add("Activator:StatsInterval: must be > 0");
+        for (var i = 0; i < EffectiveLocalNetworks.Count; i++)
+            if (!System.Net.IPNetwork.TryParse(EffectiveLocalNetworks[i], out _))
+                errors.Add($"Activator:LocalNetworks[{i}]: \"{EffectiveLocalNetworks[i]}\" is not a CIDR range");
+        return errors;
+    }
+}

@@ -1,0 +1,65 @@
+using Platform.Activator.LoadBalancing;
+using Platform.Activator.Routing;
+
+namespace Platform.Activator.Throttling;
+
+/// <summary>
+/// The pure core of a revision's breaker: its ready replicas, the slots in use on each and the picking policy.
+/// Not thread-safe: <see cref="RevisionThrottler"/> calls it under its lock; tests call it directly.
+/// </summary>
+public sealed class ReplicaPool(int containerConcurrency, Func<int, int> random)
+{
+    private List<Replica> _replicas = [];
+    private int _roundRobin;
+
+    /// <summary>Most requests in flight per replica; 0 = unlimited.</summary>
+    public int ContainerConcurrency { get; set; } = containerConcurrency;
+
+    /// <summary>Ready replicas in endpoint order.</summary>
+    public IReadOnlyList<Replica> Replicas => _replicas;
+
+    /// <summary>Requests in flight over the current replicas.</summary>
+    public int InFlight => _replicas.Sum(r => r.InFlight);
+
+    /// <summary>CC × replicas; <see cref="int.MaxValue"/> when unlimited and at least one replica is ready.</summary>
+    public int Capacity => _replicas.Count == 0 ? 0
+        : ContainerConcurrency == 0 ? int.MaxValue : ContainerConcurrency * _replicas.Count;
+
+    /// <summary>
+    /// Replaces the ready replicas; a replica that stays keeps its in-flight count, one that goes keeps serving
+    /// what it has (its slots are returned to the detached object).
+    /// </summary>
+    public void SetEndpoints(IReadOnlyList<string> endpoints)
+    {
+        var next = new List<Replica>(endpoints.Count);
+        foreach (var e in endpoints)
+        {
+            var kept = _replicas.Find(r => string.Equals(r.Endpoint, e, StringComparison.OrdinalIgnoreCase));
+            if (kept is not null) next.Add(kept);
+            else if (ReplicaEndpoint.TryParse(e, out var prefix)) next.Add(new Replica(e, prefix));
+        }
+        _replicas = next;
+    }
+
+    /// <summary>Takes a slot on a replica chosen by the policy, or returns null when none is free.</summary>
+    public Replica? TryAcquire()
+    {
+        var r = ReplicaPicker.Pick(_replicas, ContainerConcurrency, random, ref _roundRobin);
+        if (r is not null) r.InFlight++;
+        return r;
+    }
+
+    /// <summary>Returns a slot taken with <see cref="TryAcquire"/>.</summary>
+    public static void Release(Replica replica)
+    {
+        if (replica.InFlight > 0) replica.InFlight--;
+    }
+
+    /// <summary>
+    /// Requests that may wait for a slot: 10 × CC per replica (Knative's queue-proxy depth, at least one replica's
+    /// worth so requests can wait at zero); <paramref name="unlimitedDepth"/> when CC = 0 (the activator's queue).
+    /// </summary>
+    public static int QueueDepth(int containerConcurrency, int replicas, int depthPerConcurrency, int unlimitedDepth) =>
+        containerConcurrency == 0 ? unlimitedDepth
+            : (int)Math.Min(int.MaxValue, (long)depthPerConcurrency * containerConcurrency * Math.Max(1, replicas));
+}

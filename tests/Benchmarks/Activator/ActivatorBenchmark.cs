@@ -1,0 +1,461 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Platform.Activator;
+using Platform.Activator.Activation;
+using Platform.Activator.Routing;
+using Platform.Activator.Stats;
+using Platform.Benchmarks.Harness;
+using Platform.Testing;
+
+namespace Platform.Benchmarks.Activator;
+
+/// <summary>
+/// The activator's data path against a tiny backend: (a) added latency at a fixed 1,000 req/s versus calling the
+/// backend directly, (b) peak throughput versus nginx <c>proxy_pass</c> to the same backend.
+/// </summary>
+public sealed class ActivatorBenchmark : IBenchmark
+{
+    private const string Nginx = "/usr/sbin/nginx";
+    private const string ServiceHost = "hello.default.localhost";
+
+    /// <inheritdoc />
+    public string Name => "activator";
+
+    /// <inheritdoc />
+    public string Description => "activator: added latency at 1,000 req/s vs direct; peak req/s vs nginx proxy_pass";
+
+    /// <inheritdoc />
+    public async Task RunAsync(BenchmarkOptions options, CancellationToken cancellationToken)
+    {
+        var fixedSeconds = options.Short ? 2 : 20;
+        var peakSeconds = options.Short ? 2 : 10;
+        var warmup = TimeSpan.FromSeconds(options.Short ? 1 : 3);
+        var slice = TimeSpan.FromMilliseconds(500);
+
+        await using var backend = await TinyBackend.StartAsync();
+        await using var activator = await ActivatorProcess.StartAsync(backend.Port, cancellationToken);
+        await using var nginx = await NginxProxy.TryStartAsync(backend.Port, cancellationToken);
+
+        using var direct = Client(backend.Port);
+        using var viaActivator = Client(activator.Port);
+        var directUrl = new Uri($"http://127.0.0.1:{backend.Port}/");
+        var activatorUrl = new Uri($"http://{ServiceHost}:{activator.Port}/");
+
+        // (a) Open loop at a fixed rate: each request starts on schedule whether or not earlier ones finished.
+        // Direct and activator alternate in half-second slices so that load from elsewhere on the machine hits both alike.
+        Console.WriteLine($"(a) fixed 1,000 req/s, {fixedSeconds} s each for direct and activator in alternating {slice.TotalMilliseconds:0} ms slices (after {warmup.TotalSeconds:0} s warm-up each), GET / of a {TinyBackend.Body.Length}-byte answer");
+        await FixedRateAsync(direct, directUrl, 1000, warmup, cancellationToken);
+        await FixedRateAsync(viaActivator, activatorUrl, 1000, warmup, cancellationToken);
+        var d = new List<Sample>();
+        var a = new List<Sample>();
+        for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromSeconds(fixedSeconds); elapsed += slice)
+        {
+            d.Add(await FixedRateAsync(direct, directUrl, 1000, slice, cancellationToken));
+            a.Add(await FixedRateAsync(viaActivator, activatorUrl, 1000, slice, cancellationToken));
+        }
+        var ds = Summarise(d);
+        var @as = Summarise(a);
+        Console.WriteLine($"    direct    : {ds}");
+        Console.WriteLine($"    activator : {@as}");
+        Console.WriteLine($"    added p50 {@as.P50 - ds.P50:+0.000;-0.000} ms (goal <= +0.3)  added p99 {@as.P99 - ds.P99:+0.000;-0.000} ms (goal <= +2)");
+
+        // (b) Closed loop: a fixed number of workers send back to back; activator and nginx alternate in 1 s slices.
+        const int workers = 32;
+        Console.WriteLine($"(b) peak throughput, {workers} concurrent clients, {peakSeconds} s each in alternating 1 s slices");
+        using var viaNginx = nginx is null ? null : Client(nginx.Port);
+        var nginxUrl = nginx is null ? null : new Uri($"http://{ServiceHost}:{nginx.Port}/");
+        var targets = new List<(string Name, HttpClient Client, Uri Url)> { ("direct", direct, directUrl), ("activator", viaActivator, activatorUrl) };
+        if (viaNginx is not null) targets.Add(("nginx", viaNginx, nginxUrl!));
+        foreach (var t in targets) await PeakAsync(t.Client, t.Url, workers, warmup, cancellationToken);
+        var totals = targets.ToDictionary(t => t.Name, _ => (Count: 0.0, Seconds: 0.0));
+        for (var i = 0; i < peakSeconds; i++)
+            foreach (var t in targets)
+            {
+                var (count, seconds) = await PeakAsync(t.Client, t.Url, workers, TimeSpan.FromSeconds(1), cancellationToken);
+                totals[t.Name] = (totals[t.Name].Count + count, totals[t.Name].Seconds + seconds);
+            }
+        double Rate(string name) => totals[name].Count / totals[name].Seconds;
+        Console.WriteLine($"    direct    : {Rate("direct"):0} req/s");
+        Console.WriteLine($"    activator : {Rate("activator"):0} req/s");
+        if (nginx is null)
+        {
+            Console.WriteLine($"    nginx     : baseline skipped ({Nginx} not found or did not start)");
+            return;
+        }
+        Console.WriteLine($"    nginx     : {Rate("nginx"):0} req/s");
+        Console.WriteLine($"    ratio activator / nginx = {Rate("activator") / Rate("nginx"):0.00} (goal >= 1.0)");
+    }
+
+    /// <summary>A client whose connections all go to 127.0.0.1:<paramref name="port"/>, whatever the URL's host.</summary>
+    private static HttpClient Client(int port) => new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        ConnectCallback = async (_, ct) =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), ct);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+    }) { Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>Latencies (ms) of one slice and its failures.</summary>
+    private sealed record Sample(double[] Latencies, int Failed, double Seconds);
+
+    private sealed record Summary(int Count, int Failed, double P50, double P90, double P99, double Max, double Rate)
+    {
+        public override string ToString() =>
+            $"{Count} requests ({Failed} failed) at {Rate:0} req/s: p50 {P50:0.000} ms  p90 {P90:0.000} ms  p99 {P99:0.000} ms  max {Max:0.0} ms";
+    }
+
+    private static Summary Summarise(List<Sample> samples)
+    {
+        var all = samples.SelectMany(s => s.Latencies).ToArray();
+        Array.Sort(all);
+        return new Summary(all.Length, samples.Sum(s => s.Failed), Percentile(all, 0.50), Percentile(all, 0.90), Percentile(all, 0.99),
+            all.Length == 0 ? double.NaN : all[^1], all.Length / samples.Sum(s => s.Seconds));
+    }
+
+    private static async Task<Sample> FixedRateAsync(HttpClient client, Uri url, int rate, TimeSpan duration, CancellationToken ct)
+    {
+        var total = (int)(rate * duration.TotalSeconds);
+        var latencies = new double[total];
+        var failed = 0;
+        var pending = new List<Task>(total);
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < total && !ct.IsCancellationRequested; i++)
+        {
+            var due = TimeSpan.FromSeconds((double)i / rate);
+            var wait = due - Stopwatch.GetElapsedTime(start);
+            if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait, ct);
+            var index = i;
+            pending.Add(Task.Run(async () =>
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await client.GetAsync(url, ct);
+                    await response.Content.LoadIntoBufferAsync(ct);
+                    if (!response.IsSuccessStatusCode) Interlocked.Increment(ref failed);
+                }
+                catch (Exception) when (!ct.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+                latencies[index] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            }, ct));
+        }
+        await Task.WhenAll(pending);
+        return new Sample(latencies, failed, Stopwatch.GetElapsedTime(start).TotalSeconds);
+    }
+
+    /// <summary>Workers send back to back for <paramref name="duration"/>; returns responses and seconds measured.</summary>
+    private static async Task<(double Count, double Seconds)> PeakAsync(HttpClient client, Uri url, int workers, TimeSpan duration, CancellationToken ct)
+    {
+        long completed = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var start = Stopwatch.GetTimestamp();
+        var tasks = Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var response = await client.GetAsync(url, stop.Token);
+                    await response.Content.LoadIntoBufferAsync(stop.Token);
+                    if (response.IsSuccessStatusCode) Interlocked.Increment(ref completed);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                catch (HttpRequestException)
+                {
+                    // counted as not completed
+                }
+            }
+        })).ToList();
+        await Task.Delay(duration, ct);
+        var count = Interlocked.Read(ref completed);
+        var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        stop.Cancel();
+        await Task.WhenAll(tasks);
+        return (count, elapsed);
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    /// <summary>The backend: one route answering a fixed body.</summary>
+    private sealed class TinyBackend(WebApplication app, int port) : IAsyncDisposable
+    {
+        public static readonly byte[] Body = "Hello World!\n"u8.ToArray();
+
+        public int Port { get; } = port;
+
+        public static async Task<TinyBackend> StartAsync()
+        {
+            var port = FreePort.Next();
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            var app = builder.Build();
+            app.Run(c =>
+            {
+                c.Response.ContentType = "text/plain";
+                c.Response.ContentLength = Body.Length;
+                return c.Response.Body.WriteAsync(Body).AsTask();
+            });
+            await app.StartAsync();
+            return new TinyBackend(app, port);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>The activator with the same wiring as its Program.cs, routing hello.default to the backend.</summary>
+    private sealed class HostedActivator(WebApplication app, int port) : IAsyncDisposable
+    {
+        public int Port { get; } = port;
+
+        public static async Task<HostedActivator> StartAsync(int backendPort)
+        {
+            var port = FreePort.Next();
+            var builder = WebApplication.CreateBuilder();
+            builder.Logging.ClearProviders();
+            builder.Configuration["Activator:H2cPort"] = "0";
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            builder.Services.AddSingleton<IRevisionActivationHook, NoActivationHook>();
+            builder.Services.AddSingleton<IRevisionStatsSink, DiscardingSink>();
+            builder.AddActivator();
+            var app = builder.Build();
+            app.UseActivator();
+            await app.StartAsync();
+            var result = app.Services.GetRequiredService<IRouteTableStore>().Apply(new RouteTable
+            {
+                Services = [new ServiceRoute { Namespace = "default", Name = "hello", Traffic = [new TrafficTarget { RevisionName = "hello-00001", Percent = 100 }] }],
+                Revisions = [new RevisionRoute { Namespace = "default", Name = "hello-00001", Endpoints = [$"127.0.0.1:{backendPort}"] }],
+            });
+            if (result.Status != ApplyStatus.Applied) throw new InvalidOperationException(string.Join("; ", result.Errors));
+            return new HostedActivator(app, port);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// The activator as its own process (as deployed, and like nginx: not sharing the load generator's process),
+    /// started from its build output with a routes file; falls back to hosting it in this process if not built.
+    /// </summary>
+    private sealed class ActivatorProcess(Process? process, IAsyncDisposable? inProcess, string? dir, int port) : IAsyncDisposable
+    {
+        public int Port { get; } = port;
+
+        public static async Task<ActivatorProcess> StartAsync(int backendPort, CancellationToken ct)
+        {
+            var dll = FindActivatorDll();
+            if (dll is null)
+            {
+                Console.WriteLine("    (Platform.Activator.dll not found next to the sources: hosting the activator in this process)");
+                var hosted = await HostedActivator.StartAsync(backendPort);
+                return new ActivatorProcess(null, hosted, null, hosted.Port);
+            }
+            var port = FreePort.Next();
+            var dir = Path.Combine(Path.GetTempPath(), "platform-activator-bench-" + Guid.NewGuid().ToString("N")[..8]);
+            Directory.CreateDirectory(dir);
+            var routes = Path.Combine(dir, "routes.json");
+            File.WriteAllText(routes, $$"""
+                {"services":[{"namespace":"default","name":"hello","traffic":[{"revisionName":"hello-00001","percent":100}]}],
+                 "revisions":[{"namespace":"default","name":"hello-00001","endpoints":["127.0.0.1:{{backendPort}}"]}]}
+                """);
+            var start = new ProcessStartInfo("dotnet")
+            {
+                ArgumentList = { dll },
+                WorkingDirectory = Path.GetDirectoryName(dll)!,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                Environment =
+                {
+                    ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+                    ["Activator__RoutesFile"] = routes,
+                    ["Activator__H2cPort"] = "0",
+                    ["Logging__LogLevel__Default"] = "Error",
+                    // No sidecar here: point the Dapr SDK at a closed port so stats are dropped, never sent elsewhere.
+                    ["DAPR_GRPC_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["DAPR_HTTP_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                },
+            };
+            var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var self = new ActivatorProcess(process, null, dir, port);
+            using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+            var until = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < until && !process.HasExited)
+            {
+                try
+                {
+                    using var r = await probe.GetAsync($"http://127.0.0.1:{port}/healthz", ct);
+                    if (r.IsSuccessStatusCode) return self;
+                }
+                catch (HttpRequestException) { }
+                catch (TaskCanceledException) when (!ct.IsCancellationRequested) { }
+                await Task.Delay(100, ct);
+            }
+            await self.DisposeAsync();
+            throw new InvalidOperationException($"the activator ({dll}) did not become healthy on port {port}");
+        }
+
+        private static string? FindActivatorDll()
+        {
+            // The benchmark's own output path tells the configuration it was built with (bin/<Configuration>/<tfm>/).
+            var baseDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var tfm = baseDir.Name;
+            var configuration = baseDir.Parent?.Name ?? "Release";
+            for (var dir = baseDir; dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "services", "activator", "bin", configuration, tfm, "Platform.Activator.dll");
+                if (File.Exists(candidate)) return candidate;
+            }
+            return null;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (inProcess is not null) await inProcess.DisposeAsync();
+            if (process is not null)
+            {
+                try
+                {
+                    if (!process.HasExited) process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync();
+                }
+                catch (InvalidOperationException) { }
+                process.Dispose();
+            }
+            if (dir is not null) try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>Stats go nowhere: the benchmark measures the data path with stats recorded but not published.</summary>
+    private sealed class DiscardingSink : IRevisionStatsSink
+    {
+        public Task ReportAsync(StatsBatch batch, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>Debian's nginx in the foreground with a generated config, all files in a temporary folder.</summary>
+    private sealed class NginxProxy : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly string _dir;
+
+        private NginxProxy(Process process, string dir, int port)
+        {
+            _process = process;
+            _dir = dir;
+            Port = port;
+        }
+
+        public int Port { get; }
+
+        public static async Task<NginxProxy?> TryStartAsync(int backendPort, CancellationToken ct)
+        {
+            if (!File.Exists(Nginx)) return null;
+            var port = FreePort.Next();
+            var dir = Path.Combine(Path.GetTempPath(), "platform-nginx-" + Guid.NewGuid().ToString("N")[..8]);
+            Directory.CreateDirectory(dir);
+            var config = $$"""
+                daemon off;
+                worker_processes auto;
+                pid {{dir}}/nginx.pid;
+                error_log {{dir}}/error.log warn;
+                events { worker_connections 4096; }
+                http {
+                    access_log off;
+                    client_body_temp_path {{dir}}/client_body;
+                    proxy_temp_path {{dir}}/proxy;
+                    fastcgi_temp_path {{dir}}/fastcgi;
+                    uwsgi_temp_path {{dir}}/uwsgi;
+                    scgi_temp_path {{dir}}/scgi;
+                    upstream backend { server 127.0.0.1:{{backendPort}}; keepalive 64; }
+                    server {
+                        listen 127.0.0.1:{{port}};
+                        location / {
+                            proxy_pass http://backend;
+                            proxy_http_version 1.1;
+                            proxy_set_header Connection "";
+                            proxy_set_header Host $host;
+                            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+                        }
+                    }
+                }
+                """;
+            File.WriteAllText(Path.Combine(dir, "nginx.conf"), config);
+            var start = new ProcessStartInfo(Nginx)
+            {
+                ArgumentList = { "-p", dir, "-c", Path.Combine(dir, "nginx.conf"), "-e", Path.Combine(dir, "error.log") },
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            };
+            Process process;
+            try
+            {
+                process = Process.Start(start)!;
+            }
+            catch (Exception e)
+            {
+                Console.WriteLine($"    nginx did not start: {e.Message}");
+                return null;
+            }
+            var proxy = new NginxProxy(process, dir, port);
+            var until = DateTime.UtcNow.AddSeconds(10);
+            while (DateTime.UtcNow < until && !process.HasExited)
+            {
+                try
+                {
+                    using var probe = new TcpClient();
+                    await probe.ConnectAsync(IPAddress.Loopback, port, ct);
+                    return proxy;
+                }
+                catch (SocketException)
+                {
+                    await Task.Delay(50, ct);
+                }
+            }
+            Console.WriteLine($"    nginx did not listen: {(process.HasExited ? await process.StandardError.ReadToEndAsync(ct) : "timeout")}");
+            await proxy.DisposeAsync();
+            return null;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+            catch (InvalidOperationException)
+            {
+            }
+            _process.Dispose();
+            try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Time.Testing;
+using Platform.Activator;
+using Platform.Activator.Stats;
+
+namespace Platform.Activator.Tests.Stats;
+
+public class ConcurrencyWindowTests
+{
+    // Events as "start@t" / "end@t" in milliseconds within a window [0, 1000).
+    [Theory]
+    [InlineData("idle", "", 0.0, 0, 0)]
+    [InlineData("one request all window", "start@0", 1.0, 1, 1)]
+    [InlineData("one request half window", "start@0,end@500", 0.5, 1, 0)]
+    [InlineData("two overlapping", "start@0,start@250,end@750,end@1000", 1.5, 2, 0)]
+    [InlineData("short burst", "start@100,start@100,start@100,end@200,end@200,end@200", 0.3, 3, 0)]
+    [InlineData("late start", "start@900", 0.1, 1, 1)]
+    public void Average_is_time_weighted(string label, string events, double wantAverage, long wantRequests, int wantInFlight)
+    {
+        var w = new ConcurrencyWindow(0);
+        foreach (var e in events.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (kind, at) = (e.Split('@')[0], long.Parse(e.Split('@')[1]));
+            if (kind == "start") w.Started(at); else w.Finished(at);
+        }
+        var got = w.Snapshot(1000);
+        Assert.True(Math.Abs(wantAverage - got.AverageConcurrency) < 1e-9 && wantRequests == got.RequestCount && wantInFlight == got.InFlight,
+            $"{label}: want {wantAverage}/{wantRequests}/{wantInFlight}, got {got}");
+    }
+
+    [Fact]
+    public void A_request_spanning_windows_counts_in_each_and_arrives_once()
+    {
+        var w = new ConcurrencyWindow(0);
+        w.Started(500);
+        Assert.Equal(new WindowFigures(0.5, 1, 1), w.Snapshot(1000));
+        Assert.Equal(new WindowFigures(1.0, 0, 1), w.Snapshot(2000));
+        w.Finished(2250);
+        Assert.Equal(new WindowFigures(0.25, 0, 0), w.Snapshot(3000));
+    }
+
+    [Fact]
+    public async Task Reporter_sends_one_batch_per_tick_and_a_final_zero()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        var recorder = new RevisionStatsRecorder(time);
+        var sink = new InMemoryStatsSink();
+        var reporter = new StatsReporter(recorder, sink, new ActivatorOptions(), time,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<StatsReporter>.Instance);
+
+        var a = recorder.Started("default", "hello-00001");
+        var b = recorder.Started("default", "other-00001");
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        recorder.Finished(b);
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        await reporter.TickAsync(CancellationToken.None);
+
+        var first = Assert.Single(sink.Batches);
+        var hello = first.Revisions.Single(r => r.Revision == "hello-00001");
+        var other = first.Revisions.Single(r => r.Revision == "other-00001");
+        Assert.Equal((1.0, 1L, 1), (hello.AverageConcurrency, hello.RequestCount, hello.InFlight));
+        Assert.Equal((0.5, 1L, 0), (other.AverageConcurrency, other.RequestCount, other.InFlight));
+
+        recorder.Finished(a);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await reporter.TickAsync(CancellationToken.None); // both end at zero: reported once more
+        Assert.Equal(2, sink.Batches.Last().Revisions.Count);
+        Assert.Equal(0, sink.Batches.Last().Revisions.Single(r => r.Revision == "other-00001").AverageConcurrency);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await reporter.TickAsync(CancellationToken.None); // idle: nothing sent
+        Assert.Equal(2, sink.Batches.Count);
+        Assert.Empty(reporter.Last!.Revisions);
+    }
+}
