@@ -1,0 +1,53 @@
+namespace Platform.Workloads.Local;
+
+/// <summary>Settings of the local process backend. Every default is the one documented on its property.</summary>
+public sealed record LocalBackendOptions
+{
+    /// <summary>Directory that relative <c>workingDir</c>s (and a missing one) resolve against. Default: the current directory.</summary>
+    public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
+
+    /// <summary>Where each replica's output is written, as <c>{LogsDirectory}/{namespace}/{revision}/{replica}.log</c>. Default: <c>{temp}/platform/logs</c>.</summary>
+    public string LogsDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "platform", "logs");
+
+    /// <summary>Lines kept in memory per replica (default 1,000).</summary>
+    public int LogLinesPerReplica { get; init; } = 1000;
+
+    /// <summary>Lines of output quoted in a failure message (default 10).</summary>
+    public int FailureOutputLines { get; init; } = 10;
+
+    /// <summary>Host the replicas listen on and are probed at (default <c>127.0.0.1</c>).</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>Whether replicas inherit this process's environment (PATH, HOME, DOTNET_ROOT, ...) under the spec's env. Default true.</summary>
+    public bool InheritEnvironment { get; init; } = true;
+
+    /// <summary>Probe interval until ready, Knative's aggressive probing (default 50 ms).</summary>
+    public TimeSpan AggressiveProbeInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Probe interval once ready when the probe's <c>periodSeconds</c> is 0 (default 1 s).</summary>
+    public TimeSpan ReadyProbeInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>First restart delay of a crashed replica (default 1 s); doubles on each crash in a row.</summary>
+    public TimeSpan InitialRestartDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest restart delay (default 30 s).</summary>
+    public TimeSpan MaxRestartDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A replica ready for this long before it exits restarts with the initial delay again (default 60 s).</summary>
+    public TimeSpan RestartDelayResetAfter { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Exits before readiness, in a row across the revision, that mark it failed with <c>ExitCode{n}</c> (default 3).</summary>
+    public int ExitsBeforeFailure { get; init; } = 3;
+
+    /// <summary>A revision with no ready replica this long after it was asked for some fails with <c>ProgressDeadlineExceeded</c> (default 120 s; Knative: 600 s).</summary>
+    public TimeSpan ProgressDeadline { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Time between SIGTERM and SIGKILL when a replica stops and the revision gives no grace period (default 10 s).</summary>
+    public TimeSpan TerminationGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The Docker engine's socket, pinged (<c>GET /_ping</c>) before running an image without command. Default <c>/var/run/docker.sock</c>.</summary>
+    public string DockerSocketPath { get; init; } = "/var/run/docker.sock";
+
+    /// <summary>The docker CLI used to run images (default <c>docker</c>, found on PATH).</summary>
+    public string DockerCommand { get; init; } = "docker";
+}
