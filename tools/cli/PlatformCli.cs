@@ -1,6 +1,18 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using Platform.Cli.Commands.Apply;
+using Platform.Cli.Commands.Broker;
+using Platform.Cli.Commands.Channel;
+using Platform.Cli.Commands.Delete;
+using Platform.Cli.Commands.Describe;
 using Platform.Cli.Commands.Down;
+using Platform.Cli.Commands.Get;
+using Platform.Cli.Commands.Revision;
+using Platform.Cli.Commands.Route;
+using Platform.Cli.Commands.Service;
+using Platform.Cli.Commands.Source;
+using Platform.Cli.Commands.Subscription;
+using Platform.Cli.Commands.Trigger;
 using Platform.Cli.Commands.Status;
 using Platform.Cli.Commands.Up;
 using Platform.Cli.Output;
@@ -21,6 +33,18 @@ public static class PlatformCli
             UpCommand.Create(terminal),
             DownCommand.Create(terminal),
             StatusCommand.Create(terminal),
+            ApplyCommand.Create(terminal),
+            GetCommand.Create(terminal),
+            DescribeCommand.Create(terminal),
+            DeleteCommand.Create(terminal),
+            ServiceCommand.Create(terminal),
+            RevisionCommand.Create(terminal),
+            RouteCommand.Create(terminal),
+            BrokerCommand.Create(terminal),
+            TriggerCommand.Create(terminal),
+            SourceCommand.Create(terminal),
+            ChannelCommand.Create(terminal),
+            SubscriptionCommand.Create(terminal),
         };
         return root;
     }
@@ -33,12 +57,14 @@ public static class PlatformCli
     {
         terminal ??= Terminal.FromProcess();
         var root = Build(terminal);
-        var parse = root.Parse(args);
+        // No @response files: kn's `--tag @latest=v1` and `--traffic @latest=100` must reach the command as written.
+        var configuration = new ParserConfiguration { ResponseFileTokenReplacer = null };
+        var parse = root.Parse(args, configuration);
         if (args.Length == 0)
-            parse = root.Parse(["--help"]);
+            parse = root.Parse(["--help"], configuration);
         if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction)
         {
-            var command = string.Join(' ', ["platform", .. parse.CommandResult.Command.Parents.OfType<Command>().Reverse().Skip(1).Select(c => c.Name).Append(parse.CommandResult.Command.Name).Where(n => n != root.Name)]);
+            var command = Commands.Resources.ResourceRun.CommandPath(parse);
             terminal.Fail("invalid command line", parse.Errors.Select(e => e.Message), $"see `{command} --help`");
             return ExitCode.Usage;
         }

@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Platform.Cli.Client;
+using Platform.Resources.Serialization;
+
+namespace Platform.Cli.Commands.Resources;
+
+/// <summary>
+/// The text of <c>describe</c>, laid out like kn's: identity, the kind's own details (image, traffic, filters,
+/// sink), then the conditions with kn's markers (<c>++</c> True, <c>!!</c> False, <c>??</c> Unknown). Pure.
+/// </summary>
+public static class Describer
+{
+    /// <summary>Describes <paramref name="obj"/> of <paramref name="kind"/> as seen at <paramref name="now"/>.</summary>
+    public static string Describe(KindInfo kind, JsonObject obj, DateTimeOffset now)
+    {
+        var text = new StringBuilder();
+        var fields = new List<(string, string)>
+        {
+            ("Name", obj.Str("metadata.name") ?? ""),
+            ("Namespace", obj.Str("metadata.namespace") ?? ""),
+        };
+        AddMap(fields, "Labels", obj.Map("metadata.labels"));
+        AddMap(fields, "Annotations", obj.Map("metadata.annotations"));
+        fields.Add(("Age", Age.Since(Time(obj.Str("metadata.creationTimestamp")), now)));
+        if (obj.Str("status.url") is { } url) fields.Add(("URL", url));
+        else if (obj.Str("status.address.url") is { } address) fields.Add(("Address", address));
+        Fields(text, fields);
+
+        switch (kind.Kind)
+        {
+            case "Service":
+                Template(text, obj.At("spec.template"));
+                Traffic(text, "Revisions", obj.Objects("status.traffic").Count > 0 ? obj.Objects("status.traffic") : obj.Objects("spec.traffic"));
+                break;
+            case "Configuration":
+                Template(text, obj.At("spec.template"));
+                break;
+            case "Revision":
+                text.AppendLine();
+                Fields(text, [("Service", Label(obj, "serving.knative.dev/service")), ("Configuration", Label(obj, "serving.knative.dev/configuration")),
+                    ("Replicas", $"{obj.Str("status.actualReplicas") ?? "0"}/{obj.Str("status.desiredReplicas") ?? "0"}")]);
+                Containers(text, obj.At("spec"));
+                break;
+            case "Route":
+                Traffic(text, "Traffic Targets", obj.Objects("status.traffic").Count > 0 ? obj.Objects("status.traffic") : obj.Objects("spec.traffic"));
+                break;
+            case "Broker":
+                text.AppendLine();
+                Fields(text, [("Class", obj.At("metadata.annotations")?["eventing.knative.dev/broker.class"]?.ToString() ?? ""),
+                    ("Dead Letter Sink", ResourceColumns.SinkText(obj.At("spec.delivery.deadLetterSink"))),
+                    ("Retry", obj.Str("spec.delivery.retry") ?? "")]);
+                break;
+            case "Trigger":
+                text.AppendLine();
+                Fields(text, [("Broker", obj.Str("spec.broker") ?? ""), ("Sink", ResourceColumns.SinkText(obj.At("spec.subscriber")))]);
+                var filters = obj.Map("spec.filter.attributes");
+                if (filters.Count > 0)
+                {
+                    text.AppendLine("Filter:");
+                    foreach (var (k, v) in filters) text.Append("  ").Append(k).Append(": ").AppendLine(v);
+                }
+                break;
+            case "PingSource":
+                text.AppendLine();
+                Fields(text, [("Schedule", obj.Str("spec.schedule") ?? ""), ("Timezone", obj.Str("spec.timezone") ?? ""),
+                    ("Data", obj.Str("spec.data") ?? obj.Str("spec.dataBase64") ?? ""), ("Sink", ResourceColumns.SinkText(obj.At("spec.sink")))]);
+                break;
+            case "Channel" or "InMemoryChannel":
+                text.AppendLine();
+                Fields(text, [("Type", obj.Str("spec.channelTemplate.kind") ?? kind.Kind), ("Subscribers", obj.Objects("spec.subscribers").Count.ToString(CultureInfo.InvariantCulture))]);
+                break;
+            case "Subscription":
+                text.AppendLine();
+                Fields(text, [("Channel", ResourceColumns.RefText(obj.At("spec.channel"))), ("Subscriber", ResourceColumns.SinkText(obj.At("spec.subscriber"))),
+                    ("Reply", ResourceColumns.SinkText(obj.At("spec.reply"))), ("Dead Letter Sink", ResourceColumns.SinkText(obj.At("spec.delivery.deadLetterSink")))]);
+                break;
+            default:
+                if (obj.At("spec.sink") is { } sink)
+                {
+                    text.AppendLine();
+                    Fields(text, [("Sink", ResourceColumns.SinkText(sink))]);
+                }
+                break;
+        }
+
+        Conditions(text, obj.Objects("status.conditions"), now);
+        return text.ToString();
+    }
+
+    private static void Template(StringBuilder text, JsonNode? template)
+    {
+        text.AppendLine();
+        var annotations = template.Map("metadata.annotations");
+        var fields = new List<(string, string)>();
+        if (template.Str("metadata.name") is { } revisionName) fields.Add(("Revision Name", revisionName));
+        foreach (var (k, v) in annotations.Where(a => a.Key.StartsWith("autoscaling.knative.dev/", StringComparison.Ordinal)))
+            fields.Add((k["autoscaling.knative.dev/".Length..], v));
+        if (template.Str("spec.containerConcurrency") is { } cc) fields.Add(("Concurrency Limit", cc));
+        Fields(text, fields);
+        Containers(text, template?["spec"]);
+    }
+
+    private static void Containers(StringBuilder text, JsonNode? spec)
+    {
+        foreach (var c in spec.Objects("containers"))
+        {
+            var fields = new List<(string, string)>();
+            if (c.Str("image") is { } image) fields.Add(("Image", image));
+            if (c.Objects("command").Count > 0 || c["command"] is JsonArray)
+                fields.Add(("Command", string.Join(' ', (c["command"] as JsonArray ?? []).Select(x => x?.ToString()))));
+            if (c["args"] is JsonArray args) fields.Add(("Args", string.Join(' ', args.Select(x => x?.ToString()))));
+            if (c.Objects("ports").FirstOrDefault()?.Str("containerPort") is { } port) fields.Add(("Port", port));
+            var env = c.Objects("env").Select(e => $"{e.Str("name")}={e.Str("value")}").ToList();
+            if (env.Count > 0) fields.Add(("Env", string.Join(", ", env)));
+            Fields(text, fields);
+        }
+    }
+
+    private static void Traffic(StringBuilder text, string heading, IReadOnlyList<JsonObject> targets)
+    {
+        if (targets.Count == 0) return;
+        text.AppendLine().Append(heading).AppendLine(":");
+        foreach (var t in targets)
+        {
+            var latest = t.Str("latestRevision") == "true";
+            var revision = t.Str("revisionName");
+            var who = latest ? revision is null ? "@latest" : $"@latest ({revision})" : revision ?? t.Str("configurationName") ?? "";
+            text.Append("  ").Append($"{t.Str("percent") ?? "0",3}%").Append("  ").Append(who);
+            if (t.Str("tag") is { Length: > 0 } tag) text.Append(" #").Append(tag);
+            if (t.Str("url") is { Length: > 0 } url) text.Append("  ").Append(url);
+            text.AppendLine();
+        }
+    }
+
+    private static void Conditions(StringBuilder text, IReadOnlyList<JsonObject> conditions, DateTimeOffset now)
+    {
+        text.AppendLine().AppendLine("Conditions:");
+        if (conditions.Count == 0)
+        {
+            text.AppendLine("  (none reported yet)");
+            return;
+        }
+        var width = Math.Max(4, conditions.Max(c => (c.Str("type") ?? "").Length));
+        text.Append("  OK ").Append("TYPE".PadRight(width)).AppendLine("  AGE  REASON");
+        foreach (var c in conditions)
+        {
+            var mark = (c.Str("status"), c.Str("severity")) switch
+            {
+                ("True", _) => "++",
+                (_, "Warning") => " W",
+                (_, "Info") => " I",
+                ("False", _) => "!!",
+                _ => "??",
+            };
+            var age = Age.Since(Time(c.Str("lastTransitionTime")), now);
+            var reason = c.Str("reason") ?? "";
+            if (c.Str("message") is { Length: > 0 } message) reason = reason.Length == 0 ? message : $"{reason} ({message})";
+            text.Append("  ").Append(mark).Append(' ').Append((c.Str("type") ?? "").PadRight(width)).Append("  ").Append(age.PadLeft(3)).Append("  ").AppendLine(reason);
+        }
+    }
+
+    private static void Fields(StringBuilder text, IReadOnlyList<(string Name, string Value)> fields)
+    {
+        var shown = fields.Where(f => f.Value.Length > 0).ToList();
+        if (shown.Count == 0) return;
+        var width = shown.Max(f => f.Name.Length) + 2;
+        foreach (var (name, value) in shown) text.Append((name + ":").PadRight(width)).AppendLine(value);
+    }
+
+    private static void AddMap(List<(string, string)> fields, string name, IReadOnlyList<KeyValuePair<string, string>> map)
+    {
+        if (map.Count > 0) fields.Add((name, string.Join(", ", map.Select(p => $"{p.Key}={p.Value}"))));
+    }
+
+    private static string Label(JsonObject o, string key) =>
+        o.At("metadata")?["labels"]?[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "";
+
+    private static DateTimeOffset? Time(string? text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+}

@@ -1,0 +1,96 @@
+using System.CommandLine;
+using Platform.Cli.Client;
+using Platform.Cli.Output;
+using Platform.Resources.Serialization;
+
+namespace Platform.Cli.Commands.Resources;
+
+/// <summary>A command line that is wrong in a way the parser cannot see (a bad flag value); exit 2, nothing changed.</summary>
+/// <param name="heading">What is wrong.</param>
+/// <param name="problems">One line per problem (<c>spec.traffic: percents sum to 90, want 100</c>).</param>
+public sealed class UsageException(string heading, IReadOnlyList<string>? problems = null) : Exception(heading)
+{
+    /// <summary>Every problem, one per line.</summary>
+    public IReadOnlyList<string> Problems { get; } = problems ?? [];
+}
+
+/// <summary>
+/// Runs the body of a resource command with a client, and turns failures into messages and exit codes:
+/// usage errors 2, a Status from the server 1 (its message then one cause per line), an unreachable API 1.
+/// </summary>
+public static class ResourceRun
+{
+    /// <summary>The kinds every resource command knows.</summary>
+    public static KindRegistry Kinds => KindRegistry.Default;
+
+    /// <summary>Opens the client the options ask for, runs <paramref name="body"/>, and maps failures to exit codes.</summary>
+    public static async Task<int> RunAsync(Terminal terminal, Connection connection, ParseResult parse, CancellationToken cancel,
+        Func<IResourceClient, string, Task<int>> body)
+    {
+        IResourceClient client;
+        try
+        {
+            client = connection.Open(parse, Kinds);
+        }
+        catch (ArgumentException e)
+        {
+            terminal.Fail(e.Message, $"see `{CommandPath(parse)} --help`");
+            return ExitCode.Usage;
+        }
+
+        using (client)
+        {
+            try
+            {
+                return await body(client, connection.NamespaceOf(parse)).ConfigureAwait(false);
+            }
+            catch (UsageException e)
+            {
+                if (e.Problems.Count > 0) terminal.Fail(e.Message, e.Problems, "nothing was changed");
+                else terminal.Fail(e.Message, $"see `{CommandPath(parse)} --help`");
+                return ExitCode.Usage;
+            }
+            catch (ApiException e)
+            {
+                PrintStatus(terminal, e.Status);
+                return ExitCode.Failure;
+            }
+            catch (ApiUnreachableException e)
+            {
+                terminal.Fail(client is HttpResourceClient
+                    ? $"cannot reach {e.Target}: is it running? start it with ./platform up --detach"
+                    : $"cannot reach {e.Target}: {e.Detail}",
+                    client is HttpResourceClient ? $"({e.Detail})" : "check --kubeconfig/--context");
+                return ExitCode.Failure;
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                terminal.Warn("interrupted");
+                return ExitCode.Failure;
+            }
+        }
+    }
+
+    /// <summary>The server's message, then each cause on its own line.</summary>
+    public static void PrintStatus(Terminal terminal, ApiStatus status)
+    {
+        if (status.Causes.Count == 0) terminal.Fail(status.Message);
+        else terminal.Fail(status.Message, status.Causes.Select(c => c.ToString()));
+    }
+
+    /// <summary>The kind a user typed, or a usage error listing the kinds there are.</summary>
+    public static KindInfo ResolveKind(string word) =>
+        Kinds.FindByName(word) ?? throw new UsageException($"unknown kind \"{word}\"; known kinds: " +
+            string.Join(", ", Kinds.Kinds.Select(k => k.ShortNames.Count > 0 ? $"{k.Plural} ({string.Join(", ", k.ShortNames)})" : k.Plural)));
+
+    /// <summary><c>platform service create</c> for the parsed command.</summary>
+    public static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var c = parse.CommandResult; c is not null; c = c.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Add(c.Command.Name);
+        names.Reverse();
+        if (names.Count > 0) names[0] = "platform";
+        return string.Join(' ', names);
+    }
+}
