@@ -43,13 +43,7 @@ public sealed record ActivatorOptions
     /// <summary>Queue depth of a revision with containerConcurrency 0, i.e. requests held at zero (Knative activator: 10,000).</summary>
     public int UnlimitedQueueDepth { get; init; } = 10_000;
 
-    /// <summary>Dapr pub/sub component that carries stats. Default <c>pubsub</c>.</summary>
-    public string PubSubName { get; init; } = "pubsub";
-
-    /// <summary>Topic of the per-second stats batches. Default <c>autoscaler-stats</c>.</summary>
-    public string StatsTopic { get; init; } = "autoscaler-stats";
-
-    /// <summary>Dapr app-id of the autoscaler, target of pokes. Default <c>autoscaler</c>.</summary>
+    /// <summary>Dapr app-id of the autoscaler, target of pokes and stats. Default <c>autoscaler</c>.</summary>
     public string AutoscalerAppId { get; init; } = "autoscaler";
 
     /// <summary>How often stats are snapshotted and reported. Default 1 s.</summary>

@@ -1,21 +1,41 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Json;
 using Dapr.Client;
 
 namespace Platform.Activator.Stats;
 
-/// <summary>Where the per-interval stats go (the autoscaler, through Dapr pub/sub).</summary>
+/// <summary>Where the per-interval stats go (the autoscaler, through Dapr service invocation).</summary>
 public interface IRevisionStatsSink
 {
     /// <summary>Delivers one batch; called once per interval when any revision has something to report.</summary>
     Task ReportAsync(StatsBatch batch, CancellationToken cancellationToken);
 }
 
-/// <summary>Publishes each batch as one event on Dapr pub/sub (<c>pubsub</c> / <c>autoscaler-stats</c> by default).</summary>
-public sealed class DaprStatsSink(DaprClient dapr, ActivatorOptions options) : IRevisionStatsSink
+/// <summary>
+/// Sends each batch to the autoscaler's stats intake through Dapr service invocation:
+/// <c>POST /v1.0/invoke/{autoscalerAppId}/method/stats</c> with a JSON array of
+/// <c>{namespace, revision, time, averageConcurrency, requestCount}</c> (the autoscaler's <c>RevisionStat</c>).
+/// Invocation rather than pub/sub because a late stat is worth no more than a missing one, and the autoscaler's
+/// poke path is the same channel (see services/autoscaler/README.md).
+/// </summary>
+public sealed class DaprStatsSink(ActivatorOptions options) : IRevisionStatsSink, IDisposable
 {
+    private readonly HttpClient _client = DaprClient.CreateInvokeHttpClient(appId: options.AutoscalerAppId);
+
     /// <inheritdoc />
-    public Task ReportAsync(StatsBatch batch, CancellationToken cancellationToken) =>
-        dapr.PublishEventAsync(options.PubSubName, options.StatsTopic, batch, cancellationToken);
+    public async Task ReportAsync(StatsBatch batch, CancellationToken cancellationToken)
+    {
+        var stats = batch.Revisions.Select(r => new IntakeStat(r.Namespace, r.Revision, batch.Timestamp, r.AverageConcurrency, r.RequestCount));
+        using var response = await _client.PostAsJsonAsync("/stats", stats, IntakeJson, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions IntakeJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    private sealed record IntakeStat(string Namespace, string Revision, DateTimeOffset Time, double AverageConcurrency, long RequestCount);
+
+    /// <inheritdoc />
+    public void Dispose() => _client.Dispose();
 }
 
 /// <summary>Keeps the batches in memory; for tests.</summary>

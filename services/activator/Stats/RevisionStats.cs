@@ -11,7 +11,7 @@ namespace Platform.Activator.Stats;
 public sealed record RevisionStat(string Namespace, string Revision, double AverageConcurrency, long RequestCount, int InFlight);
 
 /// <summary>
-/// The message published once per interval on topic <c>autoscaler-stats</c> (component <c>pubsub</c>): one entry
+/// What the activator reports once per interval (to the autoscaler's <c>/stats</c> intake): one entry
 /// per revision that had traffic in the window or in the one before (so a stream ends with a zero).
 /// </summary>
 /// <param name="Activator">Which activator instance measured (host/pid), so several can be summed.</param>
