@@ -1,5 +1,6 @@
 using Platform.Autoscaler;
 using Platform.Autoscaler.Keda;
+using Platform.Autoscaler.Revisions;
 using Platform.Autoscaler.Stats;
 using Platform.ServiceDefaults;
 
@@ -8,6 +9,8 @@ using Platform.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.UseAppPort(defaultPort: 5200);
+// Local mode: decisions go to serving-controller's process backend (registered before AddAutoscaler replaces its default).
+builder.Services.AddSingleton<IScaleTarget, ServingControllerScaleTarget>();
 builder.AddAutoscaler();
 builder.AddKedaExternalScaler();
 

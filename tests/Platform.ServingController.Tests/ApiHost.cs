@@ -24,6 +24,8 @@ public sealed class ApiHost : IAsyncDisposable
         {
             b.UseSetting("ControlPlane:Persistence", "memory");
             b.UseSetting("ControlPlane:PublishChanges", "false");
+            // The API alone: the Serving reconcilers (on by default) would add children and statuses.
+            b.UseSetting("Serving:Wiring:Reconcile", "false");
             foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) b.UseSetting(k, v);
             b.ConfigureTestServices(s => s.AddSingleton(used));
         });

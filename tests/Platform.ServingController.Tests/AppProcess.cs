@@ -27,6 +27,8 @@ public sealed class AppProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(dll);
         foreach (var a in args) info.ArgumentList.Add(a);
+        // These tests exercise the API alone: the Serving reconcilers (on by default) would add children and statuses.
+        info.Environment["Serving__Wiring__Reconcile"] = "false";
         foreach (var (k, v) in environment) info.Environment[k] = v;
         var process = Process.Start(info)!;
         var app = new AppProcess(process);

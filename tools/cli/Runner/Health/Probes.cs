@@ -9,7 +9,7 @@ public static class Probes
 {
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromSeconds(5) })
     {
-        Timeout = TimeSpan.FromSeconds(2),
+        Timeout = TimeSpan.FromSeconds(5), // generous: a loaded machine (CI, parallel test hosts) answers slowly, and a false "unhealthy" costs more
     };
 
     /// <summary>Whether 127.0.0.1:<paramref name="port"/> can be bound now.</summary>
@@ -47,7 +47,7 @@ public static class Probes
         {
             using var client = new TcpClient();
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            timeout.CancelAfter(TimeSpan.FromSeconds(1));
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
             await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token).ConfigureAwait(false);
             return true;
         }
@@ -81,7 +81,7 @@ public static class Probes
         {
             using var client = new TcpClient();
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            timeout.CancelAfter(TimeSpan.FromSeconds(1));
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
             await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token).ConfigureAwait(false);
             var stream = client.GetStream();
             await stream.WriteAsync("*1\r\n$4\r\nPING\r\n"u8.ToArray(), timeout.Token).ConfigureAwait(false);

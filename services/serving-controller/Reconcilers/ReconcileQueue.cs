@@ -1,0 +1,87 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Platform.ServingController.Reconcilers;
+
+/// <summary>The key of one object: namespace and name.</summary>
+/// <param name="Namespace">Namespace.</param>
+/// <param name="Name">Name.</param>
+public readonly record struct ObjectKey(string Namespace, string Name)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{Namespace}/{Name}";
+}
+
+/// <summary>
+/// A work queue of one kind, as Kubernetes controllers use: a key waiting is queued once however often it is
+/// added (dedupe); a key is never reconciled by two workers at once (one worker); a failed key is retried with
+/// exponential back-off (100 ms doubling to 30 s), a key added while it is being reconciled runs again after.
+/// </summary>
+public sealed partial class ReconcileQueue
+{
+    private readonly Channel<ObjectKey> _channel = Channel.CreateUnbounded<ObjectKey>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly HashSet<ObjectKey> _queued = [];
+    private readonly Dictionary<ObjectKey, int> _failures = [];
+    private readonly Lock _gate = new();
+    private readonly string _kind;
+    private readonly Func<ObjectKey, CancellationToken, Task> _reconcile;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+
+    /// <summary>A queue feeding <paramref name="reconcile"/>.</summary>
+    public ReconcileQueue(string kind, Func<ObjectKey, CancellationToken, Task> reconcile, TimeProvider time, ILogger log)
+    {
+        _kind = kind;
+        _reconcile = reconcile;
+        _time = time;
+        _log = log;
+    }
+
+    /// <summary>Keys waiting (for tests and metrics).</summary>
+    public int Pending { get { lock (_gate) return _queued.Count; } }
+
+    /// <summary>Queues <paramref name="key"/> unless it is already waiting.</summary>
+    public void Add(ObjectKey key)
+    {
+        lock (_gate)
+            if (!_queued.Add(key)) return;
+        _channel.Writer.TryWrite(key);
+    }
+
+    /// <summary>Queues <paramref name="key"/> after <paramref name="delay"/>.</summary>
+    public void AddAfter(ObjectKey key, TimeSpan delay, CancellationToken cancellationToken) =>
+        _ = Task.Delay(delay, _time, cancellationToken).ContinueWith(t => { if (!t.IsCanceled) Add(key); }, TaskScheduler.Default);
+
+    /// <summary>Reconciles keys one at a time until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var key in _channel.Reader.ReadAllAsync(cancellationToken))
+        {
+            lock (_gate) _queued.Remove(key);
+            try
+            {
+                await _reconcile(key, cancellationToken);
+                lock (_gate) _failures.Remove(key);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                int failures;
+                lock (_gate) _failures[key] = failures = _failures.GetValueOrDefault(key) + 1;
+                var delay = Backoff(failures);
+                LogRetry(ex, _kind, key.ToString(), failures, delay.TotalMilliseconds);
+                AddAfter(key, delay, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The retry delay after <paramref name="failures"/> failures in a row: 100 ms doubling, at most 30 s.</summary>
+    public static TimeSpan Backoff(int failures) =>
+        TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * Math.Pow(2, Math.Min(20, Math.Max(0, failures - 1)))));
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Reconciling {Kind} {Key} failed (attempt {Failures}); retrying in {DelayMs} ms")]
+    private partial void LogRetry(Exception ex, string kind, string key, int failures, double delayMs);
+}

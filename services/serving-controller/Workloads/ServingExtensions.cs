@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Platform.ServingController.Reconcilers.Configuration;
+using Platform.ServingController.Reconcilers.Configuration.Builders;
+using Platform.ServingController.Reconcilers.Revision;
+using Platform.ServingController.Reconcilers.Route;
+using Platform.ServingController.Reconcilers.Route.Builders;
+using Platform.ServingController.Reconcilers.Service;
+using Platform.Workloads;
+using Platform.Workloads.Local;
+
+namespace Platform.ServingController.Workloads;
+
+/// <summary>Wiring of Serving (reconcilers, local workload backend, activator and autoscaler links) into <c>Program.cs</c>.</summary>
+public static class ServingExtensions
+{
+    /// <summary>
+    /// Registers the reconcilers and their controller, the local process backend (<c>Workloads:Local</c>, see
+    /// <see cref="LocalBackendOptions"/>), the links to the activator and autoscaler (<c>Serving:Wiring</c>), route
+    /// URLs (<c>Serving:Routes</c>) and revision GC (<c>Serving:Gc</c>). Call after <c>AddControlPlane</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddServing(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ServingWiringOptions>().BindConfiguration(ServingWiringOptions.Section);
+        services.AddOptions<RouteDomainOptions>().BindConfiguration(RouteDomainOptions.Section);
+        services.AddOptions<GcSettings>().BindConfiguration(GcSettings.Section);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IWorkloadBackend>(sp => new LocalWorkloadBackend(
+            sp.GetRequiredService<IConfiguration>().GetSection("Workloads:Local").Get<LocalBackendOptions>() ?? new LocalBackendOptions(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<LocalWorkloadBackend>>()));
+        services.AddSingleton<ServingKinds>();
+        services.AddSingleton<PeerClients>();
+        services.AddSingleton<ActivatorSync>();
+        services.AddSingleton<AutoscalerLink>();
+        services.AddSingleton<ServiceReconciler>();
+        services.AddSingleton<ConfigurationReconciler>();
+        services.AddSingleton<RevisionReconciler>();
+        services.AddSingleton<RouteReconciler>();
+        services.AddHostedService<Reconcilers.ServingController>();
+        return builder;
+    }
+
+    /// <summary>Maps the workload endpoints (scale, status, logs).</summary>
+    public static WebApplication MapServing(this WebApplication app)
+    {
+        app.MapWorkloadEndpoints();
+        return app;
+    }
+}

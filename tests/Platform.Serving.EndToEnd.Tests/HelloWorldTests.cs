@@ -1,0 +1,131 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace Platform.Serving.EndToEnd.Tests;
+
+/// <summary>Knative's hello-world flow through the CLI, the controller, the process backend and the activator.</summary>
+public sealed class HelloWorldTests(ServingStack stack) : IClassFixture<ServingStack>
+{
+    private static readonly TimeSpan Cli = TimeSpan.FromSeconds(90);
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    [SkippableFact]
+    public async Task Create_update_split_tag_and_delete_hello()
+    {
+        stack.SkipIfUnavailable();
+
+        // Create: Ready with its URL, and the activator serves it by Host.
+        var create = await stack.CliAsync(Cli, "service", "create", "hello", "--cmd", "dotnet", "--arg", stack.HelloWorld, "--env", "TARGET=World", "--wait-timeout", "60");
+        Assert.True(create.ExitCode == 0, create.Output + "\n" + stack.AppLog("serving-controller"));
+        Assert.Contains("latest revision 'hello-00001'", create.Output);
+        Assert.Contains($"http://hello.default.localhost:{stack.ActivatorPort}", create.Output);
+        var (body, revision) = await GetAsync("hello.default.localhost");
+        Assert.Equal(("Hello World!\n", "hello-00001"), (body, revision));
+
+        // Update the env: a second revision, and all traffic moves to it.
+        var update = await stack.CliAsync(Cli, "service", "update", "hello", "--env", "TARGET=Knative", "--wait-timeout", "60");
+        Assert.True(update.ExitCode == 0, update.Output);
+        Assert.Contains("latest revision 'hello-00002'", update.Output);
+        for (var i = 0; i < 20; i++) Assert.Equal(("Hello Knative!\n", "hello-00002"), await GetAsync("hello.default.localhost"));
+
+        // hello-00001 no longer has traffic: the autoscaler scales it to zero after its stable window and grace period,
+        // and it stays Ready, as Knative's does.
+        await Eventually(async () => await ReplicasAsync("hello-00001") == 0, TimeSpan.FromSeconds(45), "hello-00001 was not scaled to zero");
+        var old = await GetObjectAsync("revisions/hello-00001");
+        Assert.Equal("True", (string?)old["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Ready")!["status"]);
+
+        // Split 50/50 and tag the candidate: hello-00001 scales from zero on its first request (activator → poke).
+        var split = await stack.CliAsync(Cli, "service", "update", "hello", "--traffic", "hello-00001=50,hello-00002=50", "--tag", "hello-00002=candidate", "--wait-timeout", "60");
+        Assert.True(split.ExitCode == 0, split.Output);
+        var service = await GetObjectAsync("services/hello");
+        var traffic = service["status"]!["traffic"]!.AsArray();
+        Assert.Equal(2, traffic.Count);
+        Assert.Contains(traffic, t => (string?)t!["tag"] == "candidate" && (string?)t["url"] == $"http://candidate-hello.default.localhost:{stack.ActivatorPort}");
+
+        var counts = new Dictionary<string, int>();
+        var requests = Enumerable.Range(0, 2000).Select(_ => GetAsync("hello.default.localhost"));
+        foreach (var chunk in requests.Chunk(50))
+            foreach (var (_, rev) in await Task.WhenAll(chunk))
+                counts[rev] = counts.GetValueOrDefault(rev) + 1;
+        Assert.True(counts.GetValueOrDefault("hello-00001") is >= 900 and <= 1100 && counts.GetValueOrDefault("hello-00002") is >= 900 and <= 1100,
+            "50% ± 5% each over 2,000 requests; got " + string.Join(", ", counts.Select(kv => $"{kv.Key}={kv.Value}")));
+        for (var i = 0; i < 50; i++) Assert.Equal(("Hello Knative!\n", "hello-00002"), await GetAsync("candidate-hello.default.localhost"));
+
+        // Logs of the replicas through the API and the CLI.
+        var logs = await stack.CliAsync(Cli, "service", "logs", "hello", "--revision", "hello-00002");
+        Assert.True(logs.ExitCode == 0, logs.Output);
+        Assert.Contains("as revision 'hello-00002'", logs.Output);
+
+        // Delete: every replica process is gone.
+        var pids = new List<int>();
+        foreach (var rev in new[] { "hello-00001", "hello-00002" })
+        {
+            using var status = await _http.GetAsync($"{stack.Server}/workloads/v1/revisions/default/{rev}");
+            if (status.StatusCode != HttpStatusCode.OK) continue;
+            var workload = JsonNode.Parse(await status.Content.ReadAsStringAsync())!;
+            pids.AddRange(workload["replicas"]!.AsArray().Select(r => (int?)r!["processId"]).OfType<int>());
+        }
+        Assert.NotEmpty(pids);
+        var delete = await stack.CliAsync(Cli, "service", "delete", "hello");
+        Assert.True(delete.ExitCode == 0, delete.Output);
+        await Eventually(() => pids.All(pid => !Directory.Exists($"/proc/{pid}")), TimeSpan.FromSeconds(20), "replica processes still running: " + string.Join(",", pids.Where(p => Directory.Exists($"/proc/{p}"))));
+        await Eventually(async () => (await _http.SendAsync(Request("hello.default.localhost"))).StatusCode == HttpStatusCode.NotFound, TimeSpan.FromSeconds(10), "the route is still served after delete");
+    }
+
+    [SkippableFact]
+    public async Task A_crashing_command_is_not_ready_and_says_why()
+    {
+        stack.SkipIfUnavailable();
+        var create = await stack.CliAsync(Cli, "service", "create", "crash", "--cmd", "sh", "--arg", "-c",
+            "--arg", "echo starting crash; echo fatal: cannot open config.json >&2; exit 3", "--wait-timeout", "60");
+        Assert.Equal(1, create.ExitCode);
+        Assert.Contains("fatal: cannot open config.json", create.Output);
+
+        var revision = await GetObjectAsync("revisions/crash-00001");
+        var ready = revision["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Ready")!;
+        Assert.Equal(("False", "ExitCode3"), ((string?)ready["status"], (string?)ready["reason"]));
+        Assert.Contains("fatal: cannot open config.json", (string?)ready["message"]);
+        var service = await GetObjectAsync("services/crash");
+        var serviceReady = service["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Ready")!;
+        Assert.Equal("False", (string?)serviceReady["status"]);
+        Assert.Equal(0, (await stack.CliAsync(Cli, "service", "delete", "crash")).ExitCode);
+    }
+
+    private async Task<int> ReplicasAsync(string revision)
+    {
+        using var response = await _http.GetAsync($"{stack.Server}/workloads/v1/revisions/default/{revision}");
+        var workload = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        return (int)workload["actual"]!;
+    }
+
+    private HttpRequestMessage Request(string host)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{stack.ActivatorPort}/");
+        request.Headers.Host = host;
+        return request;
+    }
+
+    private async Task<(string Body, string Revision)> GetAsync(string host)
+    {
+        using var response = await _http.SendAsync(Request(host));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{host}: {(int)response.StatusCode} {body}");
+        return (body, response.Headers.TryGetValues("X-Revision", out var v) ? v.Single() : "");
+    }
+
+    private async Task<JsonObject> GetObjectAsync(string path) =>
+        JsonNode.Parse(await _http.GetStringAsync($"{stack.Server}/apis/serving.knative.dev/v1/namespaces/default/{path}"))!.AsObject();
+
+    private static async Task Eventually(Func<bool> condition, TimeSpan timeout, string message) =>
+        await Eventually(() => Task.FromResult(condition()), timeout, message);
+
+    private static async Task Eventually(Func<Task<bool>> condition, TimeSpan timeout, string message)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, message);
+            await Task.Delay(100);
+        }
+    }
+}

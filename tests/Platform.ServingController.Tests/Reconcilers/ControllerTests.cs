@@ -1,0 +1,119 @@
+using System.Text.Json.Nodes;
+using Platform.ServingController.Persistence;
+using Platform.ServingController.Store;
+
+namespace Platform.ServingController.Tests.Reconcilers;
+
+/// <summary>
+/// The reconcilers in the real app (API on a test server, in-memory persistence, the local process backend), without
+/// activator or autoscaler (unreachable: routes stay IngressReady=Unknown, which these tests do not need).
+/// </summary>
+public sealed class ControllerTests
+{
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Serving:Wiring:Reconcile"] = "true",
+        ["Serving:Wiring:Autoscaling"] = "false",
+        ["Serving:Wiring:ActivatorUrl"] = "http://127.0.0.1:1", // nothing listens: pushes fail fast
+    };
+
+    // A replica that runs but never listens: the revision stays Deploying, which is all naming needs.
+    private static JsonObject Hello(string target) => new()
+    {
+        ["apiVersion"] = "serving.knative.dev/v1",
+        ["kind"] = "Service",
+        ["metadata"] = new JsonObject { ["name"] = "hello", ["namespace"] = "default" },
+        ["spec"] = new JsonObject
+        {
+            ["template"] = new JsonObject
+            {
+                ["spec"] = new JsonObject
+                {
+                    ["containers"] = new JsonArray(new JsonObject
+                    {
+                        ["command"] = new JsonArray("sleep"), ["args"] = new JsonArray("30"),
+                        ["env"] = new JsonArray(new JsonObject { ["name"] = "TARGET", ["value"] = target }),
+                    }),
+                },
+            },
+        },
+    };
+
+    [Fact]
+    public async Task Service_gets_owned_children_and_a_revision_per_template_change_and_a_restart_converges_without_duplicates()
+    {
+        var persistence = new InMemoryResourcePersistence();
+        await using (var host = new ApiHost(persistence, Settings))
+        {
+            var service = await host.Store.CreateAsync(ApiHost.Service, Hello("World"));
+            await Until(host, async () => await host.Store.GetAsync(ApiHost.Revision, "default", "hello-00001") is not null, "hello-00001 created");
+            var configuration = (await host.Store.GetAsync(ApiHost.Configuration, "default", "hello"))!;
+            var route = (await host.Store.GetAsync(ApiHost.Route, "default", "hello"))!;
+            Assert.Equal(service.Uid(), configuration.Metadata()!["ownerReferences"]![0]!["uid"]!.GetValue<string>());
+            Assert.Equal(service.Uid(), route.Metadata()!["ownerReferences"]![0]!["uid"]!.GetValue<string>());
+            var revision = (await host.Store.GetAsync(ApiHost.Revision, "default", "hello-00001"))!;
+            Assert.Equal(configuration.Uid(), revision.Metadata()!["ownerReferences"]![0]!["uid"]!.GetValue<string>());
+            Assert.Equal("hello", revision.Labels()["serving.knative.dev/service"]);
+
+            // The Service's status reflects its children; the route has its URL.
+            await Until(host, async () => (await host.Store.GetAsync(ApiHost.Service, "default", "hello"))!["status"]?["latestCreatedRevisionName"]?.GetValue<string>() == "hello-00001", "status.latestCreatedRevisionName");
+            await Until(host, async () => (await host.Store.GetAsync(ApiHost.Route, "default", "hello"))!["status"]?["url"]?.GetValue<string>() == "http://hello.default.localhost:8080", "route url");
+
+            // A template change: a new revision named from the Configuration's generation.
+            var current = (await host.Store.GetAsync(ApiHost.Service, "default", "hello"))!;
+            current["spec"] = Hello("Knative")["spec"]!.DeepClone();
+            await host.Store.UpdateAsync(ApiHost.Service, current);
+            await Until(host, async () => await host.Store.GetAsync(ApiHost.Revision, "default", "hello-00002") is not null, "hello-00002 created");
+        }
+
+        // A restarted controller over the same state converges on the same objects, creating nothing new.
+        await using (var host = new ApiHost(persistence, Settings))
+        {
+            await Task.Delay(1500); // every object is reconciled from its initial ADDED event
+            var revisions = (await host.Store.ListAsync(ApiHost.Revision, "default")).Items.Select(r => r.Name()).ToList();
+            Assert.Equal(["hello-00001", "hello-00002"], revisions);
+            Assert.Single((await host.Store.ListAsync(ApiHost.Configuration, "default")).Items);
+            Assert.Single((await host.Store.ListAsync(ApiHost.Route, "default")).Items);
+            var config = (await host.Store.GetAsync(ApiHost.Configuration, "default", "hello"))!;
+            Assert.Equal("hello-00002", config["status"]!["latestCreatedRevisionName"]!.GetValue<string>());
+        }
+    }
+
+    private static async Task Until(ApiHost host, Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(50);
+        }
+        _ = host;
+    }
+}
+
+/// <summary>The workload endpoints' answers to bad input.</summary>
+public sealed class WorkloadEndpointTests
+{
+    [Theory]
+    [InlineData("""{"replicas": 2}""", "application/json", 404, null)]
+    [InlineData("""{"replicas": -1}""", "application/json", 400, "must be >= 0")]
+    [InlineData("""{}""", "application/json", 400, "replicas")]
+    [InlineData("""{"replicas": "x"}""", "application/json", 400, "body")]
+    [InlineData("replicas=2", "text/plain", 400, "body")]
+    public async Task Scale_refuses_bad_input_and_unknown_revisions(string body, string contentType, int want, string? mentions)
+    {
+        await using var host = new ApiHost();
+        using var response = await host.SendAsync(HttpMethod.Put, "/workloads/v1/revisions/default/hello-00001/scale", body, contentType);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(want == (int)response.StatusCode, $"want {want}, got {(int)response.StatusCode}: {text}");
+        if (mentions is not null) Assert.Contains(mentions, text);
+    }
+
+    [Fact]
+    public async Task Logs_of_an_unknown_service_is_404()
+    {
+        await using var host = new ApiHost();
+        using var response = await host.Client.GetAsync("/apis/platform.dev/v1/namespaces/default/services/nope/logs");
+        Assert.Equal(404, (int)response.StatusCode);
+    }
+}
