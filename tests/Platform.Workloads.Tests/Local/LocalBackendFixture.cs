@@ -9,7 +9,10 @@ public sealed class HelloWorldApp : IAsyncLifetime
     public string RepositoryRoot { get; } = FindRoot();
 
     /// <summary>Relative to <see cref="RepositoryRoot"/>, as a revision's args would say it.</summary>
-    public string Dll => "samples/helloworld/bin/Debug/net10.0/helloworld.dll";
+    // The Release build made by `./platform test` when present, so no test builds while others run; else Debug.
+    public string Dll => File.Exists(Path.Combine(RepositoryRoot, "samples/helloworld/bin/Release/net10.0/helloworld.dll"))
+        ? "samples/helloworld/bin/Release/net10.0/helloworld.dll"
+        : "samples/helloworld/bin/Debug/net10.0/helloworld.dll";
 
     public async Task InitializeAsync()
     {
