@@ -60,9 +60,21 @@ public sealed class ControllerTests
             await Until(host, async () => (await host.Store.GetAsync(ApiHost.Route, "default", "hello"))!["status"]?["url"]?.GetValue<string>() == "http://hello.default.localhost:8080", "route url");
 
             // A template change: a new revision named from the Configuration's generation.
-            var current = (await host.Store.GetAsync(ApiHost.Service, "default", "hello"))!;
-            current["spec"] = Hello("Knative")["spec"]!.DeepClone();
-            await host.Store.UpdateAsync(ApiHost.Service, current);
+            // The controller writes the Service's status concurrently, so a stale read gets 409: read again and retry,
+            // as any Kubernetes client does.
+            for (var attempt = 1; ; attempt++)
+            {
+                var current = (await host.Store.GetAsync(ApiHost.Service, "default", "hello"))!;
+                current["spec"] = Hello("Knative")["spec"]!.DeepClone();
+                try
+                {
+                    await host.Store.UpdateAsync(ApiHost.Service, current);
+                    break;
+                }
+                catch (ResourceException e) when (e.Reason == StatusReason.Conflict && attempt < 10)
+                {
+                }
+            }
             await Until(host, async () => await host.Store.GetAsync(ApiHost.Revision, "default", "hello-00002") is not null, "hello-00002 created");
         }
 

@@ -26,6 +26,8 @@ internal sealed class ActorReminders(
 {
     private const int MaxAttempts = 3;
     private readonly ConcurrentDictionary<(string Type, string Id, string Name), Scheduled> _scheduled = new();
+    // Registrations that ran their course: a sync that read the store before their deletion must not revive them.
+    private readonly ConcurrentDictionary<string, byte> _finished = new();
     private readonly CancellationTokenSource _stopping = new();
 
     public bool IsAvailable => stateStore.Store is not null;
@@ -82,8 +84,12 @@ internal sealed class ActorReminders(
                 var stored = await Store.LoadAsync(type, cancellationToken).ConfigureAwait(false);
                 var current = new HashSet<(string, string)>();
                 var resumed = 0;
+                var storedIds = stored.Select(r => r.RegistrationId).ToHashSet();
+                foreach (var id in _finished.Keys)
+                    if (!storedIds.Contains(id)) _finished.TryRemove(id, out _);
                 foreach (var record in stored)
                 {
+                    if (_finished.ContainsKey(record.RegistrationId)) continue;
                     if (!await directory.IsLocalAsync(type, record.ActorId, cancellationToken).ConfigureAwait(false)) continue;
                     current.Add((record.ActorId, record.RegistrationId));
                     if (_scheduled.TryGetValue((type, record.ActorId, record.Name), out var s) && s.Record.RegistrationId == record.RegistrationId) continue;
@@ -147,6 +153,7 @@ internal sealed class ActorReminders(
             scheduled.Record = fired;
             if (fired.Schedule.NextDue(fired.Fired, fired.LastFired) is null)
             {
+                _finished.TryAdd(record.RegistrationId, 0);
                 Unschedule(key.Type, key.Id, record.Name, record.RegistrationId);
                 await Store.UpdateAsync(key.Type, list => list.RemoveAll(r => r.ActorId == key.Id && r.Name == record.Name && r.RegistrationId == record.RegistrationId) > 0, token).ConfigureAwait(false);
                 return;
@@ -195,6 +202,11 @@ internal sealed class ActorReminders(
         public void Arm()
         {
             if (_stop.IsCancellationRequested) return;
+            if (owner._finished.ContainsKey(Record.RegistrationId))
+            {
+                owner.Unschedule(type, Record.ActorId, Record.Name, Record.RegistrationId);
+                return;
+            }
             var next = Record.Schedule.NextDue(Record.Fired, Record.LastFired);
             if (next is not { } due)
             {
