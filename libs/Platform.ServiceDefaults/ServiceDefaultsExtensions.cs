@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -24,6 +25,18 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
+        // Quiet defaults for per-request framework logs (four HttpClient lines per delivery cost real CPU on the data
+        // plane); inserted first so that appsettings, environment variables and --Logging:... still override them.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+                ["Logging:LogLevel:Grpc"] = "Warning",
+            },
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {

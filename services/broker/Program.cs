@@ -1,15 +1,16 @@
+using Platform.Broker;
+using Platform.Broker.Ingress;
 using Platform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.UseAppPort(defaultPort: 5300);
-builder.Services.AddActors(_ => { });
+// Resource watch → reconciler → routing table + topic streams (Dapr SubscribeTopicEventsAlpha1) → dispatcher.
+builder.AddBroker();
 
 var app = builder.Build();
-app.UseCloudEvents();
 app.MapDefaultEndpoints();
-app.MapSubscribeHandler();
-app.MapActorsHandlers();
+app.MapIngress();
 app.Run();
 
 /// <summary>Entry point, public so that tests can host it.</summary>

@@ -16,7 +16,7 @@ internal static partial class PubSubLog
     [LoggerMessage(2004, LogLevel.Warning, "pubsub {Component}: reclaim on topic {Topic} failed")]
     public static partial void ReclaimFailed(ILogger logger, string component, string topic, Exception exception);
 
-    [LoggerMessage(2005, LogLevel.Error, "pubsub {Component}: handler for topic {Topic} message {MessageId} failed")]
+    [LoggerMessage(2005, LogLevel.Error, "pubsub {Component}: handler for topic {Topic} message {MessageId} failed; left pending for redelivery")]
     public static partial void HandlerFailed(ILogger logger, string component, string topic, string messageId, Exception exception);
 
     [LoggerMessage(2007, LogLevel.Debug, "pubsub {Component}: redis: {Line}")]

@@ -270,8 +270,9 @@ public sealed class RedisPubSub : IPubSub
             }
             catch (Exception e)
             {
+                // As daprd's redis component: no XACK on a handler error, so the message stays pending and is
+                // reclaimed after processingTimeout (at-least-once; a broken app stream must not lose it).
                 PubSubLog.HandlerFailed(owner._logger, owner.Name, message.Topic, message.Id, e);
-                db.StreamAcknowledge(message.Topic, group, message.Id, CommandFlags.FireAndForget);
             }
             finally
             {

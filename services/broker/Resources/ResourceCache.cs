@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Platform.Resources.Meta;
+using Platform.Resources.Serialization;
+using Platform.ServingController.Kinds;
+using Platform.ServingController.Store;
+
+namespace Platform.Broker.Resources;
+
+/// <summary>One cached object: its JSON as stored and its typed form (null when it does not fit the model).</summary>
+public sealed record CachedObject(JsonObject Json, Resource? Typed, string? ReadError)
+{
+    /// <summary><c>metadata.namespace</c>.</summary>
+    public string Namespace => Json.Namespace() ?? "default";
+    /// <summary><c>metadata.name</c>.</summary>
+    public string Name => Json.Name() ?? "";
+    /// <summary><c>metadata.uid</c>.</summary>
+    public string Uid => Json.Uid() ?? "";
+}
+
+/// <summary>
+/// The broker's view of the resources it serves, kept current by <see cref="ResourceWatcher"/>. Readers take
+/// <see cref="Snapshot"/>s; every change bumps <see cref="Version"/> and wakes the reconciler.
+/// </summary>
+public sealed class ResourceCache
+{
+    private readonly ConcurrentDictionary<ResourceKind, ConcurrentDictionary<(string Ns, string Name), CachedObject>> _byKind = new();
+    private readonly SemaphoreSlim _changed = new(0, 1);
+    private readonly ConcurrentDictionary<ResourceKind, byte> _listed = new();
+    private long _version;
+
+    /// <summary>
+    /// True once every eventing kind has been listed. Until then a plan could see a Broker without its Triggers and
+    /// acknowledge events that nobody was routed to, so the reconciler waits for this.
+    /// </summary>
+    public bool IsSynced => EventingKinds.All.All(_listed.ContainsKey);
+
+    /// <summary>Bumped on every change.</summary>
+    public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>Objects of <paramref name="kind"/> now.</summary>
+    public IReadOnlyList<CachedObject> Snapshot(ResourceKind kind) =>
+        _byKind.TryGetValue(kind, out var objects) ? objects.Values.ToList() : [];
+
+    /// <summary>One object, or null.</summary>
+    public CachedObject? Get(ResourceKind kind, string ns, string name) =>
+        _byKind.TryGetValue(kind, out var objects) && objects.TryGetValue((ns, name), out var o) ? o : null;
+
+    /// <summary>Stores or removes an object after a watch event.</summary>
+    public void Apply(ResourceKind kind, WatchEventType type, JsonObject obj)
+    {
+        var objects = _byKind.GetOrAdd(kind, _ => new());
+        var key = (obj.Namespace() ?? "default", obj.Name() ?? "");
+        if (type == WatchEventType.Deleted) objects.TryRemove(key, out _);
+        else objects[key] = Read(obj);
+        Signal();
+    }
+
+    /// <summary>Replaces every object of <paramref name="kind"/> (after a re-list).</summary>
+    public void Replace(ResourceKind kind, IEnumerable<JsonObject> items)
+    {
+        var fresh = new ConcurrentDictionary<(string, string), CachedObject>();
+        foreach (var obj in items) fresh[(obj.Namespace() ?? "default", obj.Name() ?? "")] = Read(obj);
+        _byKind[kind] = fresh;
+        _listed[kind] = 0;
+        Signal();
+    }
+
+    /// <summary>Wakes the reconciler.</summary>
+    public void Signal()
+    {
+        Interlocked.Increment(ref _version);
+        if (_changed.CurrentCount == 0)
+        {
+            try { _changed.Release(); } catch (SemaphoreFullException) { }
+        }
+    }
+
+    /// <summary>Waits for a change or <paramref name="timeout"/>.</summary>
+    public Task<bool> WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellationToken) => _changed.WaitAsync(timeout, cancellationToken);
+
+    private static CachedObject Read(JsonObject obj)
+    {
+        var read = ResourceSerializer.Default.ReadNode(obj.DeepClone());
+        if (read.Success && read.Resources.Count == 1) return new CachedObject(obj, read.Resources[0], null);
+        // Lenient second chance: fields the typed model does not know must not hide the whole object.
+        try
+        {
+            var kindInfo = ResourceSerializer.Default.Registry.Find(obj.Str("apiVersion") ?? "", obj.Str("kind") ?? "");
+            if (kindInfo is not null && obj.Deserialize(kindInfo.Type, ResourceSerializer.Default.JsonOptions) is Resource r)
+                return new CachedObject(obj, r, null);
+        }
+        catch (JsonException) { }
+        return new CachedObject(obj, null, string.Join("; ", read.Errors.Select(e => e.ToString())));
+    }
+}

@@ -1,0 +1,119 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Platform.Broker.Configuration;
+using Platform.Broker.Routing;
+using DaprGrpc = Dapr.Client.Autogen.Grpc.v1.Dapr;
+
+namespace Platform.Broker.Streams;
+
+/// <summary>What a topic's stream does with its events.</summary>
+public enum StreamRole
+{
+    /// <summary>A Broker's or Channel's topic: copy to trigger or subscription topics.</summary>
+    FanOut,
+    /// <summary>A Trigger's or Subscription's topic: deliver to the subscriber.</summary>
+    Delivery,
+}
+
+/// <summary>
+/// The running streaming subscriptions, one per topic: <see cref="EnsureAsync"/> opens the missing ones (waiting a
+/// little for the sidecar to accept them) and closes those no longer wanted.
+/// </summary>
+public sealed partial class StreamHost : IAsyncDisposable
+{
+    private readonly Dictionary<string, TopicStream> _streams = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly GrpcChannel _channel;
+    private readonly DaprGrpc.DaprClient _client;
+    private readonly Metadata _headers = [];
+    private readonly BrokerOptions _options;
+    private readonly EventRouter _router;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+
+    /// <summary>Connects to the sidecar's gRPC API (<c>DAPR_GRPC_ENDPOINT</c>, else <c>127.0.0.1:DAPR_GRPC_PORT</c>, default 50001).</summary>
+    public StreamHost(IConfiguration configuration, BrokerOptions options, EventRouter router, ILoggerFactory loggers)
+    {
+        var endpoint = configuration["DAPR_GRPC_ENDPOINT"] is { Length: > 0 } e ? e
+            : $"http://127.0.0.1:{(configuration["DAPR_GRPC_PORT"] is { Length: > 0 } p ? p : "50001")}";
+        _channel = GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
+        {
+            // One HTTP/2 connection allows ~100 streams; a broker with many triggers needs more.
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, KeepAlivePingDelay = TimeSpan.FromSeconds(30), KeepAlivePingTimeout = TimeSpan.FromSeconds(10) },
+        });
+        _client = new DaprGrpc.DaprClient(_channel);
+        if (configuration["DAPR_API_TOKEN"] is { Length: > 0 } token) _headers.Add("dapr-api-token", token);
+        _options = options;
+        _router = router;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<StreamHost>();
+    }
+
+    /// <summary>Raised when a stream was accepted by the sidecar (statuses waiting for it can turn Ready).</summary>
+    public event Action? Subscribed;
+
+    /// <summary>True when the stream of <paramref name="topic"/> is open and was accepted by the sidecar.</summary>
+    public bool IsSubscribed(string topic)
+    {
+        lock (_streams) return _streams.TryGetValue(topic, out var s) && s.Subscribed.IsCompletedSuccessfully;
+    }
+
+    /// <summary>Makes the running streams exactly <paramref name="wanted"/>.</summary>
+    public async Task EnsureAsync(IReadOnlyDictionary<string, StreamRole> wanted, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            List<TopicStream> removed;
+            var added = new List<TopicStream>();
+            lock (_streams)
+            {
+                removed = _streams.Where(s => !wanted.ContainsKey(s.Key)).Select(s => s.Value).ToList();
+                foreach (var s in removed) _streams.Remove(s.Topic);
+                foreach (var (topic, role) in wanted)
+                {
+                    if (_streams.ContainsKey(topic)) continue;
+                    var stream = new TopicStream(_client, _options.PubSub, topic, _options.DeadLetterTopic,
+                        new Dictionary<string, string> { ["rawPayload"] = "true" },
+                        role == StreamRole.FanOut ? _options.MaxInFlightPerFanOut : _options.MaxInFlightPerSubscriber,
+                        role == StreamRole.FanOut ? _router.FanOutAsync : _router.DeliverAsync,
+                        _headers, _loggers.CreateLogger<TopicStream>());
+                    _streams[topic] = stream;
+                    added.Add(stream);
+                }
+            }
+            foreach (var s in removed)
+            {
+                LogClosed(s.Topic);
+                await s.DisposeAsync().ConfigureAwait(false);
+            }
+            foreach (var s in added)
+            {
+                s.Start();
+                _ = s.Subscribed.ContinueWith(_ => Subscribed?.Invoke(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            }
+            if (added.Count > 0)
+                await Task.WhenAny(Task.WhenAll(added.Select(s => s.Subscribed)), Task.Delay(TimeSpan.FromSeconds(5), cancellationToken)).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        List<TopicStream> all;
+        lock (_streams)
+        {
+            all = [.. _streams.Values];
+            _streams.Clear();
+        }
+        await Task.WhenAll(all.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+        _channel.Dispose();
+    }
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "closed the subscription of topic {Topic}")]
+    private partial void LogClosed(string topic);
+}

@@ -1,0 +1,351 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Platform.Benchmarks.Harness;
+using Platform.Testing;
+using StackExchange.Redis;
+
+namespace Platform.Benchmarks.Broker;
+
+/// <summary>
+/// Broker → trigger → subscriber over the real processes (control plane, local sidecar, broker service) and Redis
+/// with 1 KiB events: p50/p99 end-to-end latency at a paced 1,000 events/s (one trigger), and sustained events/s
+/// into a broker with 10 triggers (every event delivered 10 times), against raw Redis stream throughput
+/// (XADD + XREADGROUP + XACK of the same payloads) measured in the same run.
+/// </summary>
+public sealed class BrokerBenchmark : IBenchmark
+{
+    private const int PayloadBytes = 1024;
+
+    /// <inheritdoc />
+    public string Name => "broker";
+
+    /// <inheritdoc />
+    public string Description => "broker→trigger→subscriber on Redis (1 KiB): p50/p99 at 1,000 ev/s, sustained ev/s with 10 triggers vs raw Redis streams";
+
+    /// <inheritdoc />
+    public async Task RunAsync(BenchmarkOptions options, CancellationToken cancellationToken)
+    {
+        var latencyEvents = options.Short ? 1000 : 5000;
+        var loadEvents = options.Short ? 1000 : 5000;
+        const int triggers = 10;
+
+        var redis = new RedisServer();
+        await redis.InitializeAsync();
+        try
+        {
+            if (redis.Unavailable is not null) { Console.WriteLine($"  skipped: {redis.Unavailable}"); return; }
+            var raw = await RawRedisRateAsync(redis, loadEvents * triggers, cancellationToken);
+
+            await using var topology = await Topology.StartAsync(redis, cancellationToken);
+            if (topology is null) return;
+            await using var sink = await Sink.StartAsync();
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 128 }) { Timeout = TimeSpan.FromSeconds(30) };
+
+            // Latency: one trigger, events paced at 1,000/s.
+            var latencyBroker = await topology.BrokerWithTriggersAsync("bench-lat", 1, sink.Url, cancellationToken);
+            await SendAsync(http, latencyBroker, 200, 32, sink, "warm", cancellationToken);
+            await sink.WaitForAsync(200, TimeSpan.FromSeconds(60), cancellationToken);
+            sink.Reset();
+            var sent = await PacedAsync(http, latencyBroker, latencyEvents, 1000, sink, cancellationToken);
+            await sink.WaitForAsync(latencyEvents, TimeSpan.FromSeconds(120), cancellationToken);
+            var latencies = sink.Latencies().Order().ToArray();
+            var p50 = Percentile(latencies, 0.50);
+            var p99 = Percentile(latencies, 0.99);
+
+            // Throughput: ten triggers, as fast as the ingress takes them.
+            var loadBroker = await topology.BrokerWithTriggersAsync("bench-load", triggers, sink.Url, cancellationToken);
+            sink.Reset();
+            await SendAsync(http, loadBroker, 100, 32, sink, "warm", cancellationToken);
+            await sink.WaitForAsync(100 * triggers, TimeSpan.FromSeconds(60), cancellationToken);
+            sink.Reset();
+            var watch = Stopwatch.StartNew();
+            await SendAsync(http, loadBroker, loadEvents, 64, sink, "load", cancellationToken);
+            var ingressSeconds = watch.Elapsed.TotalSeconds;
+            await sink.WaitForAsync((long)loadEvents * triggers, TimeSpan.FromSeconds(300), cancellationToken);
+            var seconds = watch.Elapsed.TotalSeconds;
+            var eventsPerSecond = loadEvents / seconds;
+            var deliveriesPerSecond = loadEvents * triggers / seconds;
+
+            Console.WriteLine($"  latency at {sent:0} ev/s offered (1 trigger, {latencyEvents} events): p50 {p50:0.00} ms, p99 {p99:0.00} ms  (target p50 ≤ 3 ms, p99 ≤ 15 ms)");
+            Console.WriteLine($"  sustained with {triggers} triggers ({loadEvents} events): {eventsPerSecond:0} events/s in, {deliveriesPerSecond:0} deliveries/s out (ingress alone {loadEvents / ingressSeconds:0} ev/s)  (target ≥ 5,000 ev/s)");
+            Console.WriteLine($"  baseline raw Redis streams (XADD+XREADGROUP+XACK, 1 KiB): {raw:0} msg/s");
+            Console.WriteLine($"  ratio deliveries/s ÷ raw Redis msg/s: {deliveriesPerSecond / raw:0.000}; events/s ÷ raw: {eventsPerSecond / raw:0.000}");
+        }
+        finally
+        {
+            await redis.DisposeAsync();
+        }
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+
+    private static string Data(string tag) => tag + ":" + Stopwatch.GetTimestamp() + ":" + new string('x', PayloadBytes);
+
+    private static HttpContent Content(string type, string data)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(data[..Math.Min(data.Length, PayloadBytes)]));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain");
+        content.Headers.TryAddWithoutValidation("ce-specversion", "1.0");
+        content.Headers.TryAddWithoutValidation("ce-id", Guid.NewGuid().ToString("N"));
+        content.Headers.TryAddWithoutValidation("ce-source", "urn:bench");
+        content.Headers.TryAddWithoutValidation("ce-type", type);
+        return content;
+    }
+
+    private static async Task PostAsync(HttpClient http, Uri broker, string tag, CancellationToken cancellationToken)
+    {
+        using var content = Content("bench", Data(tag));
+        using var response = await http.PostAsync(broker, content, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Accepted) throw new InvalidOperationException($"broker answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+    }
+
+    private static async Task SendAsync(HttpClient http, Uri broker, int count, int concurrency, Sink sink, string tag, CancellationToken cancellationToken)
+    {
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) < count) await PostAsync(http, broker, tag, cancellationToken);
+        }));
+    }
+
+    /// <summary>Sends at a fixed rate (1 ms apart, several in flight); returns the rate achieved.</summary>
+    private static async Task<double> PacedAsync(HttpClient http, Uri broker, int count, int perSecond, Sink sink, CancellationToken cancellationToken)
+    {
+        var pending = new List<Task>(count);
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < count; i++)
+        {
+            var due = start + (long)(i * (double)Stopwatch.Frequency / perSecond);
+            while (Stopwatch.GetTimestamp() < due)
+            {
+                var ms = (due - Stopwatch.GetTimestamp()) * 1000.0 / Stopwatch.Frequency;
+                if (ms > 2) await Task.Delay(1, cancellationToken); else Thread.SpinWait(50);
+            }
+            pending.Add(PostAsync(http, broker, "lat", cancellationToken));
+        }
+        await Task.WhenAll(pending);
+        return count / Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    private static async Task<double> RawRedisRateAsync(RedisServer redis, int count, CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis.HostPort},abortConnect=false");
+        var db = connection.GetDatabase();
+        var payload = Encoding.UTF8.GetBytes(new string('x', PayloadBytes));
+        const string stream = "bench-raw";
+        await db.StreamCreateConsumerGroupAsync(stream, "g", "0", createStream: true);
+        var watch = Stopwatch.StartNew();
+        var producer = Task.Run(async () =>
+        {
+            for (var i = 0; i < count; i += 100)
+                await Task.WhenAll(Enumerable.Range(0, Math.Min(100, count - i)).Select(_ => db.StreamAddAsync(stream, "data", payload)));
+        }, cancellationToken);
+        var read = 0;
+        while (read < count)
+        {
+            var entries = await db.StreamReadGroupAsync(stream, "g", "c", ">", 200);
+            if (entries.Length == 0) { await Task.Delay(1, cancellationToken); continue; }
+            await db.StreamAcknowledgeAsync(stream, "g", entries.Select(e => e.Id).ToArray());
+            read += entries.Length;
+        }
+        await producer;
+        return count / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The subscriber: counts deliveries and records end-to-end latency from the timestamp in the data.</summary>
+    private sealed class Sink : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private readonly ConcurrentQueue<double> _latencies = new();
+        private long _count;
+
+        private Sink(WebApplication app) => _app = app;
+
+        public Uri Url { get; private set; } = null!;
+
+        public static async Task<Sink> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            var app = builder.Build();
+            var sink = new Sink(app);
+            app.MapPost("/", async context =>
+            {
+                using var reader = new StreamReader(context.Request.Body);
+                var body = await reader.ReadToEndAsync();
+                var parts = body.Split(':', 3);
+                if (parts.Length == 3 && parts[0] == "lat" && long.TryParse(parts[1], out var sentAt))
+                    sink._latencies.Enqueue(Stopwatch.GetElapsedTime(sentAt).TotalMilliseconds);
+                Interlocked.Increment(ref sink._count);
+                context.Response.StatusCode = 202;
+            });
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            sink.Url = new Uri(address + "/");
+            return sink;
+        }
+
+        public void Reset()
+        {
+            Interlocked.Exchange(ref _count, 0);
+            _latencies.Clear();
+        }
+
+        public IEnumerable<double> Latencies() => _latencies.ToArray();
+
+        public async Task WaitForAsync(long count, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (Interlocked.Read(ref _count) < count)
+            {
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"only {Interlocked.Read(ref _count)} of {count} deliveries arrived");
+                await Task.Delay(5, cancellationToken);
+            }
+        }
+
+        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    }
+
+    /// <summary>The control plane, the sidecar and the broker as processes.</summary>
+    private sealed class Topology : IAsyncDisposable
+    {
+        private readonly List<Process> _processes = [];
+        private readonly string _root = Path.Combine(Path.GetTempPath(), "platform-bench-broker-" + Guid.NewGuid().ToString("N")[..8]);
+        private HttpClient _api = null!;
+        private Uri _ingress = null!;
+
+        public static async Task<Topology?> StartAsync(RedisServer redis, CancellationToken cancellationToken)
+        {
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+            var root = new DirectoryInfo(AppContext.BaseDirectory);
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Directory.Packages.props"))) root = root.Parent;
+            string Dll(string project, string dll) => Path.Combine(root!.FullName, project, "bin", configuration, "net10.0", dll);
+            var controlPlane = Dll("services/serving-controller", "Platform.ServingController.dll");
+            var sidecar = Dll("tools/sidecar/Platform.Sidecar", "platform-sidecar.dll");
+            var broker = Dll("services/broker", "Platform.Broker.dll");
+            foreach (var dll in new[] { controlPlane, sidecar, broker })
+                if (!File.Exists(dll)) { Console.WriteLine($"  skipped: {dll} is not built"); return null; }
+
+            var t = new Topology();
+            var resources = Directory.CreateDirectory(Path.Combine(t._root, "resources")).FullName;
+            var registry = Directory.CreateDirectory(Path.Combine(t._root, "registry")).FullName;
+            await File.WriteAllTextAsync(Path.Combine(resources, "pubsub.yaml"), $"""
+                apiVersion: dapr.io/v1alpha1
+                kind: Component
+                metadata:
+                  name: pubsub
+                spec:
+                  type: pubsub.redis
+                  version: v1
+                  metadata:
+                  - name: redisHost
+                    value: "{redis.HostPort}"
+                  - name: concurrency
+                    value: "64"
+                  - name: queueDepth
+                    value: "200"
+                """, cancellationToken);
+            var cpPort = FreePort.Next();
+            t.Start(controlPlane, [], new() { ["APP_PORT"] = cpPort.ToString(), ["ControlPlane__Persistence"] = "memory", ["ControlPlane__PublishChanges"] = "false" });
+            await WaitAsync($"http://127.0.0.1:{cpPort}/apis/eventing.knative.dev/v1/brokers", 200, cancellationToken);
+            int http = FreePort.Next(), grpc = FreePort.Next();
+            t.Start(sidecar, ["--app-id", "broker", "--dapr-http-port", http.ToString(), "--dapr-grpc-port", grpc.ToString(), "--resources-path", resources, "--registry-dir", registry, "--log-level", "warn"], new());
+            await WaitAsync($"http://127.0.0.1:{http}/v1.0/healthz", 204, cancellationToken);
+            var brokerPort = FreePort.Next();
+            t.Start(broker, [], new()
+            {
+                ["APP_PORT"] = brokerPort.ToString(), ["DAPR_GRPC_PORT"] = grpc.ToString(), ["DAPR_HTTP_PORT"] = http.ToString(),
+                ["Broker__ControlPlaneUrl"] = $"http://127.0.0.1:{cpPort}/", ["Broker__IngressUrl"] = $"http://127.0.0.1:{brokerPort}",
+                ["Broker__MaxInFlightPerSubscriber"] = "32", ["Broker__ResyncInterval"] = "00:00:01", ["Logging__LogLevel__Default"] = "Warning",
+            });
+            t._ingress = new Uri($"http://127.0.0.1:{brokerPort}/");
+            await WaitAsync(new Uri(t._ingress, "healthz").ToString(), 200, cancellationToken);
+            t._api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cpPort}/") };
+            return t;
+        }
+
+        private void Start(string dll, string[] args, Dictionary<string, string> environment)
+        {
+            var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
+            psi.ArgumentList.Add(dll);
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            foreach (var (k, v) in environment) psi.Environment[k] = v;
+            var p = Process.Start(psi)!;
+            p.OutputDataReceived += (_, _) => { };
+            p.ErrorDataReceived += (_, _) => { };
+            p.BeginOutputReadLine();
+            p.BeginErrorReadLine();
+            _processes.Add(p);
+        }
+
+        private static async Task WaitAsync(string url, int status, CancellationToken cancellationToken)
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+            while (DateTime.UtcNow < deadline)
+            {
+                try
+                {
+                    using var r = await http.GetAsync(url, cancellationToken);
+                    if ((int)r.StatusCode == status) return;
+                }
+                catch (HttpRequestException) { }
+                catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested) { }
+                await Task.Delay(100, cancellationToken);
+            }
+            throw new TimeoutException(url + " never answered " + status);
+        }
+
+        /// <summary>Creates a broker in its own namespace and <paramref name="triggers"/> triggers to <paramref name="sink"/>; waits until all are Ready.</summary>
+        public async Task<Uri> BrokerWithTriggersAsync(string ns, int triggers, Uri sink, CancellationToken cancellationToken)
+        {
+            await CreateAsync("eventing.knative.dev", "brokers", ns, new JsonObject { ["apiVersion"] = "eventing.knative.dev/v1", ["kind"] = "Broker", ["metadata"] = new JsonObject { ["name"] = "default", ["namespace"] = ns } }, cancellationToken);
+            for (var i = 0; i < triggers; i++)
+                await CreateAsync("eventing.knative.dev", "triggers", ns, new JsonObject
+                {
+                    ["apiVersion"] = "eventing.knative.dev/v1", ["kind"] = "Trigger",
+                    ["metadata"] = new JsonObject { ["name"] = $"t{i}", ["namespace"] = ns },
+                    ["spec"] = new JsonObject { ["broker"] = "default", ["filter"] = new JsonObject { ["attributes"] = new JsonObject { ["type"] = "bench" } }, ["subscriber"] = new JsonObject { ["uri"] = sink.ToString() } },
+                }, cancellationToken);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (true)
+            {
+                var list = JsonNode.Parse(await _api.GetStringAsync($"apis/eventing.knative.dev/v1/namespaces/{ns}/triggers", cancellationToken))!["items"]!.AsArray();
+                var ready = list.Count(t => t!["status"]?["conditions"]?.AsArray().Any(c => c!["type"]!.GetValue<string>() == "Ready" && c["status"]!.GetValue<string>() == "True") == true);
+                if (ready == triggers) break;
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"only {ready} of {triggers} triggers became Ready");
+                await Task.Delay(100, cancellationToken);
+            }
+            return new Uri(_ingress, $"{ns}/default");
+        }
+
+        private async Task CreateAsync(string group, string plural, string ns, JsonObject obj, CancellationToken cancellationToken)
+        {
+            using var content = new StringContent(obj.ToJsonString(), Encoding.UTF8, "application/json");
+            using var r = await _api.PostAsync($"apis/{group}/v1/namespaces/{ns}/{plural}", content, cancellationToken);
+            if (!r.IsSuccessStatusCode) throw new InvalidOperationException($"create {plural} failed: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var p in Enumerable.Reverse(_processes))
+            {
+                try { p.Kill(true); await p.WaitForExitAsync(); } catch (InvalidOperationException) { }
+                p.Dispose();
+            }
+            _api?.Dispose();
+            try { Directory.Delete(_root, true); } catch (IOException) { }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using CloudNative.CloudEvents;
+using Platform.Broker.Resources;
+using Platform.CloudEvents;
+using Platform.Resources.Serialization;
+using Platform.ServingController.Kinds;
+using Platform.ServingController.Store;
+using Platform.ServingController.Store.Http;
+using Platform.Testing;
+
+namespace Platform.Broker.Tests.Infrastructure;
+
+/// <summary>
+/// Everything the eventing data plane runs on, as real processes on loopback: redis-server, the control plane
+/// (serving-controller, memory persistence), the local sidecar (app-id <c>broker</c>, pubsub.redis) and the broker
+/// service. Shared by the end-to-end tests (each test uses its own namespace); the crash test restarts the broker.
+/// </summary>
+public sealed class EventingTopology : IAsyncLifetime
+{
+    private readonly RedisServer _redis = new();
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "platform-broker-tests-" + Guid.NewGuid().ToString("N")[..8]);
+    private ChildProcess? _controlPlane, _sidecar, _broker;
+    private int _sidecarGrpc, _sidecarHttp;
+
+    /// <summary>Why the topology cannot run here (no redis-server, a program not built), or null.</summary>
+    public string? Unavailable { get; private set; }
+
+    /// <summary>The resource store (the control plane's API).</summary>
+    public IResourceStore Store { get; private set; } = null!;
+
+    /// <summary>The broker's ingress base URL.</summary>
+    public Uri Ingress { get; private set; } = null!;
+
+    /// <summary>Redis, for raw checks.</summary>
+    public RedisServer Redis => _redis;
+
+    /// <summary>Skips the test when the topology could not start.</summary>
+    public void SkipIfUnavailable() => Skip.If(Unavailable is not null, Unavailable);
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        await _redis.InitializeAsync();
+        if (_redis.Unavailable is { } why) { Unavailable = why; return; }
+        foreach (var dll in new[] { RepoPaths.ControlPlane, RepoPaths.Sidecar, RepoPaths.Broker })
+            if (!File.Exists(dll)) { Unavailable = $"{dll} is not built"; return; }
+        var resources = Path.Combine(_root, "resources");
+        Directory.CreateDirectory(resources);
+        Directory.CreateDirectory(Path.Combine(_root, "registry"));
+        // Short processingTimeout/redeliverInterval so that the crash test sees redelivery within seconds.
+        await File.WriteAllTextAsync(Path.Combine(resources, "pubsub.yaml"), $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: pubsub
+            spec:
+              type: pubsub.redis
+              version: v1
+              metadata:
+              - name: redisHost
+                value: "{_redis.HostPort}"
+              - name: processingTimeout
+                value: "3s"
+              - name: redeliverInterval
+                value: "1s"
+              - name: concurrency
+                value: "20"
+            """);
+
+        var cpPort = FreePort.Next();
+        _controlPlane = ChildProcess.Start("control plane", RepoPaths.ControlPlane, [], new Dictionary<string, string>
+        {
+            ["APP_PORT"] = cpPort.ToString(),
+            ["ControlPlane__Persistence"] = "memory",
+            ["ControlPlane__PublishChanges"] = "false",
+            ["DAPR_GRPC_PORT"] = FreePort.Next().ToString(),
+            ["DAPR_HTTP_PORT"] = FreePort.Next().ToString(),
+        });
+        await _controlPlane.WaitForAsync($"http://127.0.0.1:{cpPort}/apis/eventing.knative.dev/v1/brokers", 200, TimeSpan.FromSeconds(90));
+        Store = new HttpResourceStore(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cpPort}/"), Timeout = Timeout.InfiniteTimeSpan });
+
+        _sidecarHttp = FreePort.Next();
+        _sidecarGrpc = FreePort.Next();
+        _sidecar = ChildProcess.Start("sidecar", RepoPaths.Sidecar,
+            ["--app-id", "broker", "--dapr-http-port", _sidecarHttp.ToString(), "--dapr-grpc-port", _sidecarGrpc.ToString(),
+             "--resources-path", resources, "--registry-dir", Path.Combine(_root, "registry"), "--log-level", "info"],
+            new Dictionary<string, string>());
+        await _sidecar.WaitForAsync($"http://127.0.0.1:{_sidecarHttp}/v1.0/healthz", 204, TimeSpan.FromSeconds(90));
+
+        var brokerPort = FreePort.Next();
+        Ingress = new Uri($"http://127.0.0.1:{brokerPort}/");
+        _brokerEnvironment = new Dictionary<string, string>
+        {
+            ["APP_PORT"] = brokerPort.ToString(),
+            ["DAPR_GRPC_PORT"] = _sidecarGrpc.ToString(),
+            ["DAPR_HTTP_PORT"] = _sidecarHttp.ToString(),
+            ["Broker__ControlPlaneUrl"] = $"http://127.0.0.1:{cpPort}/",
+            ["Broker__IngressUrl"] = $"http://127.0.0.1:{brokerPort}",
+            ["Broker__ResyncInterval"] = "00:00:01",
+            ["Logging__LogLevel__Default"] = "Information",
+            ["Logging__LogLevel__System.Net.Http.HttpClient"] = "Warning",
+        };
+        await StartBrokerAsync();
+    }
+
+    private Dictionary<string, string> _brokerEnvironment = [];
+
+    /// <summary>Starts the broker service (again) and waits for its health endpoint.</summary>
+    public async Task StartBrokerAsync()
+    {
+        _broker = ChildProcess.Start("broker", RepoPaths.Broker, [], _brokerEnvironment);
+        await _broker.WaitForAsync(new Uri(Ingress, "healthz").ToString(), 200, TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>Kills the broker service at once (no graceful stop).</summary>
+    public async Task KillBrokerAsync()
+    {
+        if (_broker is not null) await _broker.DisposeAsync();
+        _broker = null;
+    }
+
+    /// <summary>The broker's and the sidecar's last output (for failure messages).</summary>
+    public string Logs => $"--- broker ---\n{_broker?.Output}\n--- sidecar ---\n{_sidecar?.Output}";
+
+    /// <summary>Creates a resource from YAML.</summary>
+    public async Task<JsonObject> CreateAsync(string yaml)
+    {
+        var resource = ResourceSerializer.Default.ReadOne(yaml);
+        var node = ResourceSerializer.Default.ToNode(resource);
+        var kind = ResourceKinds.Knative.FindByKind(resource.ApiVersion, resource.Kind)!;
+        return await Store.CreateAsync(kind, node);
+    }
+
+    /// <summary>Waits until the object's Ready condition is <paramref name="status"/>; returns the object.</summary>
+    public async Task<JsonObject> WaitReadyAsync(ResourceKind kind, string ns, string name, string status = "True", TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        JsonObject? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await Store.GetAsync(kind, ns, name);
+            var ready = (last?["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => c.Str("type") == "Ready");
+            if (ready?.Str("status") == status) return last!;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"{kind.Kind} {ns}/{name} never got Ready={status}; last: {last?.ToJsonString()}\n{Logs}");
+    }
+
+    /// <summary>POSTs a binary-mode event; returns the status code.</summary>
+    public static async Task<HttpStatusCode> PostAsync(HttpClient http, Uri url, CloudEvent cloudEvent)
+    {
+        using var content = CloudEventHttp.ToHttpContent(cloudEvent, ContentMode.Binary);
+        using var response = await http.PostAsync(url, content);
+        return response.StatusCode;
+    }
+
+    /// <summary>A new event.</summary>
+    public static CloudEvent Event(string type, string? data = null, string? id = null) => new()
+    {
+        Id = id ?? Guid.NewGuid().ToString("N"),
+        Source = new Uri("urn:platform:tests"),
+        Type = type,
+        DataContentType = "text/plain",
+        Data = data ?? "hello",
+    };
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        foreach (var p in new[] { _broker, _sidecar, _controlPlane })
+            if (p is not null) await p.DisposeAsync();
+        await _redis.DisposeAsync();
+        try { Directory.Delete(_root, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>The end-to-end tests share one topology and run one after another.</summary>
+[CollectionDefinition(Name)]
+public sealed class EventingCollection : ICollectionFixture<EventingTopology>
+{
+    /// <summary>Collection name.</summary>
+    public const string Name = "eventing";
+}

@@ -1,0 +1,132 @@
+using System.Text.Json.Nodes;
+using Platform.Broker.Addressing;
+using Platform.Broker.Reconciling;
+using Platform.Broker.Resources;
+using Platform.Broker.Streams;
+using Platform.Broker.Topics;
+using Platform.Resources.Eventing;
+using Platform.Resources.Flows;
+using Platform.Resources.Meta;
+using Platform.Resources.Serialization;
+using Platform.ServingController.Store;
+using Parallel = Platform.Resources.Flows.Parallel;
+
+namespace Platform.Broker.Tests.Reconciling;
+
+public class EventingPlanTests
+{
+    private static readonly Addresses Addresses = new("http://127.0.0.1:5300", "http://{name}.{namespace}.localhost:8080");
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+    private static JsonObject Obj(string yaml, string uid)
+    {
+        var node = ResourceSerializer.Default.ToNode(ResourceSerializer.Default.ReadOne(yaml));
+        node["metadata"]!["uid"] = uid;
+        node["metadata"]!["namespace"] ??= "default";
+        node["metadata"]!["generation"] = 1;
+        return node;
+    }
+
+    private const string DefaultBroker = "apiVersion: eventing.knative.dev/v1\nkind: Broker\nmetadata: {name: default}\n";
+
+    private static string Trigger(string name, string spec) =>
+        $"apiVersion: eventing.knative.dev/v1\nkind: Trigger\nmetadata: {{name: {name}}}\nspec:\n{spec}";
+
+    // label, trigger spec (YAML, indented), with the default broker?, expected Ready, expected reason, message fragment
+    public static TheoryData<string, string, bool, string, string?, string?> Triggers => new()
+    {
+        { "uri subscriber on an existing broker", "  broker: default\n  subscriber: {uri: 'http://127.0.0.1:9/x'}\n", true, "True", null, null },
+        { "broker defaults to 'default'", "  subscriber: {uri: 'http://127.0.0.1:9/x'}\n", true, "True", null, null },
+        { "missing broker", "  broker: nope\n  subscriber: {uri: 'http://127.0.0.1:9/x'}\n", true, "False", "BrokerDoesNotExist", "default/nope" },
+        { "no broker at all", "  subscriber: {uri: 'http://127.0.0.1:9/x'}\n", false, "False", "BrokerDoesNotExist", null },
+        { "unresolvable service ref", "  subscriber: {ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: ghost}}\n", true, "False", "SubscriberResolveFailed", "Service default/ghost" },
+        { "invalid CESQL", "  filters: [{cesql: \"type = \"}]\n  subscriber: {uri: 'http://127.0.0.1:9/x'}\n", true, "False", "FilterInvalid", "position" },
+        { "unresolvable dead-letter sink", "  subscriber: {uri: 'http://127.0.0.1:9/x'}\n  delivery: {deadLetterSink: {ref: {apiVersion: eventing.knative.dev/v1, kind: Broker, name: ghost}}}\n", true, "False", "DeadLetterSinkResolveFailed", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Triggers))]
+    public void Trigger_readiness_and_routes(string label, string spec, bool withBroker, string ready, string? reason, string? message)
+    {
+        var cache = new ResourceCache();
+        if (withBroker) cache.Apply(EventingKinds.Broker, WatchEventType.Added, Obj(DefaultBroker, "b-uid-0001"));
+        cache.Apply(EventingKinds.Trigger, WatchEventType.Added, Obj(Trigger("t1", spec), "t1-uid-0001"));
+        var plan = EventingPlan.Build(EventingInputs.From(cache), Addresses, TimeSpan.FromSeconds(30), Now);
+
+        var status = plan.Statuses.Single(s => s.Kind == EventingKinds.Trigger).Status;
+        var condition = status.GetCondition(ConditionTypes.Ready)!;
+        Assert.True(ready == condition.Status, $"{label}: Ready={condition.Status} {condition.Reason} {condition.Message}");
+        Assert.Equal(reason, condition.Reason);
+        if (message is not null) Assert.Contains(message, condition.Message);
+        var topic = TopicNames.Trigger("default", "t1", "t1-uid-0001");
+        Assert.Equal(ready == "True", plan.Table.Subscribers.ContainsKey(topic));
+        Assert.Equal(ready == "True", plan.Streams.ContainsKey(topic));
+        if (ready == "True")
+        {
+            Assert.Equal("http://127.0.0.1:9/x", ((TriggerStatus)status).SubscriberUri);
+            Assert.Single(plan.Table.Brokers[("default", "default")].Triggers);
+        }
+    }
+
+    [Fact]
+    public void Broker_gets_its_address_and_a_fan_out_stream()
+    {
+        var cache = new ResourceCache();
+        cache.Apply(EventingKinds.Broker, WatchEventType.Added, Obj(DefaultBroker, "b-uid-0001"));
+        var plan = EventingPlan.Build(EventingInputs.From(cache), Addresses, TimeSpan.FromSeconds(30), Now);
+        var status = (BrokerStatus)plan.Statuses.Single().Status;
+        Assert.Equal("http://127.0.0.1:5300/default/default", status.Address!.Url);
+        Assert.True(status.IsReady());
+        Assert.Equal(StreamRole.FanOut, plan.Streams[TopicNames.Broker("default", "default")]);
+    }
+
+    [Fact]
+    public void Sequence_children_chain_each_reply_to_the_next_channel()
+    {
+        var seq = (Sequence)ResourceSerializer.Default.ReadOne("""
+            apiVersion: flows.knative.dev/v1
+            kind: Sequence
+            metadata: {name: s, namespace: default, uid: seq-uid}
+            spec:
+              steps:
+                - uri: http://a.example/
+                - uri: http://b.example/
+                - uri: http://c.example/
+              reply: {uri: http://sink.example/}
+            """);
+        var children = FlowChildren.ForSequence(seq);
+        Assert.Equal(6, children.Count);
+        var subs = children.Where(c => c.Kind == EventingKinds.Subscription).ToList();
+        Assert.Equal(["s-kn-sequence-0", "s-kn-sequence-1", "s-kn-sequence-2"], subs.Select(s => s.Name));
+        Assert.Equal("s-kn-sequence-1", subs[0].Object["spec"]!["reply"]!["ref"]!["name"]!.GetValue<string>());
+        Assert.Equal("s-kn-sequence-2", subs[1].Object["spec"]!["reply"]!["ref"]!["name"]!.GetValue<string>());
+        Assert.Equal("http://sink.example/", subs[2].Object["spec"]!["reply"]!["uri"]!.GetValue<string>());
+        Assert.All(children, c => Assert.Equal("seq-uid", c.Object["metadata"]!["ownerReferences"]![0]!["uid"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void Parallel_children_filter_from_the_ingress_into_each_branch()
+    {
+        var par = (Parallel)ResourceSerializer.Default.ReadOne("""
+            apiVersion: flows.knative.dev/v1
+            kind: Parallel
+            metadata: {name: p, namespace: default, uid: par-uid}
+            spec:
+              branches:
+                - filter: {uri: http://f0.example/}
+                  subscriber: {uri: http://s0.example/}
+                - subscriber: {uri: http://s1.example/}
+                  reply: {uri: http://r1.example/}
+              reply: {uri: http://sink.example/}
+            """);
+        var children = FlowChildren.ForParallel(par).ToDictionary(c => (c.Kind.Kind, c.Name));
+        Assert.True(children.ContainsKey(("InMemoryChannel", "p-kn-parallel")));
+        var filter0 = children[("Subscription", "p-kn-parallel-filter-0")].Object["spec"]!;
+        Assert.Equal("p-kn-parallel", filter0["channel"]!["name"]!.GetValue<string>());
+        Assert.Equal("http://f0.example/", filter0["subscriber"]!["uri"]!.GetValue<string>());
+        Assert.Equal("p-kn-parallel-0", filter0["reply"]!["ref"]!["name"]!.GetValue<string>());
+        Assert.Null(children[("Subscription", "p-kn-parallel-filter-1")].Object["spec"]!["subscriber"]);
+        Assert.Equal("http://sink.example/", children[("Subscription", "p-kn-parallel-0")].Object["spec"]!["reply"]!["uri"]!.GetValue<string>());
+        Assert.Equal("http://r1.example/", children[("Subscription", "p-kn-parallel-1")].Object["spec"]!["reply"]!["uri"]!.GetValue<string>());
+    }
+}
