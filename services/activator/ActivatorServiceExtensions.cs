@@ -53,6 +53,7 @@ public static class ActivatorServiceExtensions
         services.AddSingleton<RouteTableStore>();
         services.AddSingleton<IRouteTableStore>(sp => sp.GetRequiredService<RouteTableStore>());
         services.AddSingleton<RevisionStatsRecorder>();
+        services.AddSingleton<IServedRevisions>(sp => sp.GetRequiredService<RevisionThrottlers>());
         services.AddSingleton<StatsReporter>();
         services.AddHostedService(sp => sp.GetRequiredService<StatsReporter>());
         services.AddReverseProxy(); // IHttpForwarder and the transform builder; no YARP routes are configured

@@ -56,6 +56,12 @@ public sealed class HelloWorldTests(ServingStack stack) : IClassFixture<ServingS
         Assert.True(logs.ExitCode == 0, logs.Output);
         Assert.Contains("as revision 'hello-00002'", logs.Output);
 
+        // Idle: both revisions are still routed but get no requests. The activator keeps reporting zero for revisions
+        // with replicas, so the autoscaler scales both to zero; the next request starts one again (held, then served).
+        await Eventually(async () => await ReplicasAsync("hello-00001") == 0 && await ReplicasAsync("hello-00002") == 0,
+            TimeSpan.FromSeconds(60), "idle routed revisions were not scaled to zero");
+        Assert.Equal(("Hello Knative!\n", "hello-00002"), await GetAsync("candidate-hello.default.localhost"));
+
         // Delete: every replica process is gone.
         var pids = new List<int>();
         foreach (var rev in new[] { "hello-00001", "hello-00002" })

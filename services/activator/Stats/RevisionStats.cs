@@ -48,8 +48,13 @@ public sealed class RevisionStatsRecorder(TimeProvider time)
         lock (window) window.Finished(now);
     }
 
-    /// <summary>Closes the window of every revision and returns those to report; idle revisions are dropped.</summary>
-    public IReadOnlyList<RevisionStat> Snapshot()
+    /// <summary>
+    /// Closes the window of every revision and returns those to report; idle revisions are dropped, except those in
+    /// <paramref name="served"/> (revisions with ready replicas), which are reported as zero: like queue-proxy's
+    /// per-second reports, a steady zero is what lets the autoscaler scale an idle revision to zero, while no data at
+    /// all (the activator is down) keeps the scale where it is.
+    /// </summary>
+    public IReadOnlyList<RevisionStat> Snapshot(IEnumerable<(string Namespace, string Name)>? served = null)
     {
         var now = time.GetTimestamp();
         var stats = new List<RevisionStat>();
@@ -68,6 +73,19 @@ public sealed class RevisionStatsRecorder(TimeProvider time)
                 }
             }
         }
+        if (served is not null)
+        {
+            var reported = stats.Select(r => (r.Namespace, r.Revision)).ToHashSet();
+            foreach (var key in served)
+                if (reported.Add(key)) stats.Add(new RevisionStat(key.Namespace, key.Name, 0, 0, 0));
+        }
         return stats;
     }
+}
+
+/// <summary>The revisions the activator routes to and that have ready replicas now.</summary>
+public interface IServedRevisions
+{
+    /// <summary>(namespace, name) of every revision with at least one ready replica.</summary>
+    IEnumerable<(string Namespace, string Name)> WithReplicas();
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Platform.Activator.Stats;
 
 /// <summary>Every <see cref="ActivatorOptions.StatsInterval"/>, closes the windows and sends one batch to the sink.</summary>
-public sealed partial class StatsReporter(RevisionStatsRecorder recorder, IRevisionStatsSink sink, ActivatorOptions options,
+public sealed partial class StatsReporter(RevisionStatsRecorder recorder, IRevisionStatsSink sink, IServedRevisions served, ActivatorOptions options,
     TimeProvider time, ILogger<StatsReporter> logger) : BackgroundService
 {
     private static readonly string Instance = $"{Environment.MachineName}/{Environment.ProcessId}";
@@ -30,7 +30,7 @@ public sealed partial class StatsReporter(RevisionStatsRecorder recorder, IRevis
     /// <summary>Builds and sends one batch now.</summary>
     public async Task TickAsync(CancellationToken cancellationToken)
     {
-        var batch = new StatsBatch(Instance, time.GetUtcNow(), options.StatsInterval.TotalSeconds, recorder.Snapshot());
+        var batch = new StatsBatch(Instance, time.GetUtcNow(), options.StatsInterval.TotalSeconds, recorder.Snapshot(served.WithReplicas()));
         Last = batch;
         if (batch.Revisions.Count == 0) return;
         try

@@ -7,6 +7,7 @@ namespace Platform.Activator.Throttling;
 
 /// <summary>One <see cref="RevisionThrottler"/> per revision in the route table, kept in step with it.</summary>
 public sealed partial class RevisionThrottlers(ActivatorOptions options, IRevisionActivationHook hook, ILogger<RevisionThrottlers> logger)
+    : Stats.IServedRevisions
 {
     private readonly ConcurrentDictionary<(string Namespace, string Name), RevisionThrottler> _throttlers = new();
 
@@ -15,6 +16,10 @@ public sealed partial class RevisionThrottlers(ActivatorOptions options, IRevisi
 
     /// <summary>All throttlers, for diagnostics.</summary>
     public IEnumerable<RevisionThrottler> All => _throttlers.Values;
+
+    /// <inheritdoc />
+    public IEnumerable<(string Namespace, string Name)> WithReplicas() =>
+        _throttlers.Values.Where(t => t.State.Replicas > 0).Select(t => (t.Namespace, t.Name));
 
     /// <summary>Creates, updates and retires throttlers so that they match <paramref name="table"/>.</summary>
     public void Sync(RouteTable table)

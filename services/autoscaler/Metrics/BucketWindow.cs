@@ -12,7 +12,6 @@ public sealed class BucketWindow
     private const long Never = long.MinValue;
     private readonly double[] _buckets;
     private readonly int _panicSeconds;
-    private double _total;
     private long _firstWrite = Never;
     private long _panicFirstWrite = Never;
     private long _lastWrite = Never;
@@ -50,7 +49,6 @@ public sealed class BucketWindow
             if (gap >= n)
             {
                 Array.Clear(_buckets);
-                _total = 0;
                 _firstWrite = second;
             }
             else
@@ -58,9 +56,7 @@ public sealed class BucketWindow
                 // Seconds skipped since the last write become zeros.
                 for (var s = _lastWrite + 1; s <= second; s++)
                 {
-                    ref var b = ref _buckets[Index(s)];
-                    _total -= b;
-                    b = 0;
+                    _buckets[Index(s)] = 0;
                 }
             }
             if (gap >= _panicSeconds) _panicFirstWrite = second;
@@ -73,7 +69,6 @@ public sealed class BucketWindow
             if (second < _panicFirstWrite && _lastWrite - second < _panicSeconds) _panicFirstWrite = second;
         }
         _buckets[Index(second)] += value;
-        _total += value;
         return true;
     }
 
@@ -90,9 +85,10 @@ public sealed class BucketWindow
         if (now < _lastWrite) now = _lastWrite;
         var n = _buckets.Length;
         if (now - _lastWrite >= n) return 0;
-        var sum = _total;
-        // Buckets after the last write still hold values from a window ago: leave them out.
-        for (var s = _lastWrite + 1; s <= now; s++) sum -= _buckets[Index(s)];
+        // Summed afresh (n additions) rather than kept as a running total: adding and subtracting doubles leaves a
+        // residue like 1e-17 after traffic stops, and ceil(1e-17 / target) = 1 pod would never let a revision reach zero.
+        var sum = 0.0;
+        for (var s = Math.Max(now - n + 1, _firstWrite); s <= _lastWrite; s++) sum += _buckets[Index(s)];
         return sum / Math.Min(now - _firstWrite + 1, n);
     }
 
@@ -131,7 +127,6 @@ public sealed class BucketWindow
             var second = last - count + 1 + i;
             if (last - second >= stableSeconds || second < window._firstWrite) continue;
             window._buckets[window.Index(second)] += snapshot.Values[i];
-            window._total += snapshot.Values[i];
         }
         return window;
     }

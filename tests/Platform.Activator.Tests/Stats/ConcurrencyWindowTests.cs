@@ -44,7 +44,7 @@ public class ConcurrencyWindowTests
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
         var recorder = new RevisionStatsRecorder(time);
         var sink = new InMemoryStatsSink();
-        var reporter = new StatsReporter(recorder, sink, new ActivatorOptions(), time,
+        var reporter = new StatsReporter(recorder, sink, new ServedList([]), new ActivatorOptions(), time,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<StatsReporter>.Instance);
 
         var a = recorder.Started("default", "hello-00001");
@@ -70,5 +70,36 @@ public class ConcurrencyWindowTests
         await reporter.TickAsync(CancellationToken.None); // idle: nothing sent
         Assert.Equal(2, sink.Batches.Count);
         Assert.Empty(reporter.Last!.Revisions);
+    }
+
+    [Fact]
+    public async Task Revisions_with_replicas_are_reported_as_zero_every_tick_so_that_idle_ones_can_scale_to_zero()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        var recorder = new RevisionStatsRecorder(time);
+        var sink = new InMemoryStatsSink();
+        var reporter = new StatsReporter(recorder, sink, new ServedList([("default", "idle-00001"), ("default", "busy-00001")]),
+            new ActivatorOptions(), time, Microsoft.Extensions.Logging.Abstractions.NullLogger<StatsReporter>.Instance);
+
+        var busy = recorder.Started("default", "busy-00001");
+        time.Advance(TimeSpan.FromSeconds(1));
+        await reporter.TickAsync(CancellationToken.None);
+        recorder.Finished(busy);
+        for (var i = 0; i < 3; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await reporter.TickAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(4, sink.Batches.Count);
+        Assert.All(sink.Batches, b => Assert.Equal(2, b.Revisions.Count)); // both, every tick, once each
+        Assert.Equal(1.0, sink.Batches.First().Revisions.Single(r => r.Revision == "busy-00001").AverageConcurrency);
+        Assert.All(sink.Batches, b => Assert.Equal(0, b.Revisions.Single(r => r.Revision == "idle-00001").AverageConcurrency));
+        Assert.All(sink.Batches.Skip(2), b => Assert.Equal(0, b.Revisions.Single(r => r.Revision == "busy-00001").AverageConcurrency));
+    }
+
+    private sealed class ServedList(IReadOnlyList<(string, string)> revisions) : IServedRevisions
+    {
+        public IEnumerable<(string Namespace, string Name)> WithReplicas() => revisions;
     }
 }

@@ -54,4 +54,16 @@ public class BucketWindowTests
         Assert.Equal((11 + 12 + 13 + 14) / 4.0, smaller.StableAverage(114), 9);
         Assert.Equal(14, smaller.PanicAverage(114), 9);
     }
+
+    [Fact]
+    public void An_idle_window_averages_exactly_zero_after_fractional_traffic_so_the_revision_can_reach_zero()
+    {
+        var window = new BucketWindow(6, 2);
+        long second = 1000;
+        foreach (var v in new[] { 0.1, 0.7, 0.3, 0.2, 1.0 / 3, 0.9 }) window.Record(second++, v);
+        for (var i = 0; i < 6; i++) window.Record(second++, 0); // the activator keeps reporting zeros
+        Assert.Equal(0.0, window.StableAverage(second - 1));
+        Assert.Equal(0.0, window.PanicAverage(second - 1));
+    }
 }
+

@@ -148,6 +148,27 @@ public sealed class FlagTables
     }
 
     [Fact]
+    public void Relative_paths_of_existing_files_become_absolute_because_the_revision_runs_elsewhere()
+    {
+        var dir = Directory.CreateTempSubdirectory("cli-paths-");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir.FullName, "bin"));
+            File.WriteAllText(Path.Combine(dir.FullName, "bin", "app.dll"), "");
+            var here = dir.FullName;
+            Assert.Equal(Path.Combine(here, "bin", "app.dll"), ServiceFlags.LocalPath("bin/app.dll", here));
+            Assert.Equal("bin/missing.dll", ServiceFlags.LocalPath("bin/missing.dll", here)); // not a file here: kept as typed
+            Assert.Equal("dotnet", ServiceFlags.LocalPath("dotnet", here));                   // a bare name is looked up on PATH
+            Assert.Equal("--port=8080", ServiceFlags.LocalPath("--port=8080", here));
+            Assert.Equal("/app/server", ServiceFlags.LocalPath("/app/server", here));
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
     public void Updating_drops_a_fixed_revision_name_and_edits_env_in_place()
     {
         var spec = new ServiceSpec();

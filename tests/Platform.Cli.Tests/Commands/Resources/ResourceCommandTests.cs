@@ -295,9 +295,10 @@ public sealed class ResourceCommandTests(ApiServer api, ITestOutputHelper log) :
     }
 
     // Plays the controller: waits for the Service to exist, then writes its status.
-    private static async Task SetReadyAsync(HttpClient http, string name, string status, string? reason, string? url)
+    private static async Task SetReadyAsync(HttpClient http, string name, string status, string? reason, string? url,
+        string collection = "serving.knative.dev/v1/namespaces/default/services")
     {
-        var path = $"/apis/serving.knative.dev/v1/namespaces/default/services/{name}";
+        var path = $"/apis/{collection}/{name}";
         for (var i = 0; i < 200 && !(await http.GetAsync(path)).IsSuccessStatusCode; i++) await Task.Delay(50);
         await Task.Delay(300); // Let the CLI reach its watch.
         var patch = new JsonObject
@@ -305,8 +306,6 @@ public sealed class ResourceCommandTests(ApiServer api, ITestOutputHelper log) :
             ["status"] = new JsonObject
             {
                 ["observedGeneration"] = 1,
-                ["url"] = url,
-                ["latestReadyRevisionName"] = status == "True" ? $"{name}-00001" : null,
                 ["conditions"] = new JsonArray(new JsonObject
                 {
                     ["type"] = "Ready", ["status"] = status, ["reason"] = reason, ["message"] = reason is null ? null : "the container exited",
@@ -314,10 +313,35 @@ public sealed class ResourceCommandTests(ApiServer api, ITestOutputHelper log) :
                 }),
             },
         };
+        if (collection.EndsWith("/services", StringComparison.Ordinal))
+        {
+            patch["status"]!["url"] = url;
+            patch["status"]!["latestReadyRevisionName"] = status == "True" ? $"{name}-00001" : null;
+        }
         var request = new HttpRequestMessage(HttpMethod.Patch, path + "/status") { Content = new StringContent(patch.ToJsonString(), Encoding.UTF8) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/merge-patch+json");
         var response = await http.SendAsync(request);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Trigger_create_waits_for_ready_only_when_asked()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(api.Url) };
+        const string triggers = "eventing.knative.dev/v1/namespaces/default/triggers";
+        var waiting = Run("trigger", "create", "awaited", "--sink", "http://example.com/", "--wait", "--wait-timeout", "30");
+        await SetReadyAsync(http, "awaited", "True", null, null, triggers);
+        var (code, output, _) = await waiting;
+        Assert.Equal(ExitCode.Ok, code);
+        Assert.Contains("Trigger 'awaited' is ready.", output);
+
+        (code, _, var error) = await Run("trigger", "create", "never", "--sink", "http://example.com/", "--wait", "--wait-timeout", "1");
+        Assert.Equal(ExitCode.Failure, code);
+        Assert.Contains("Trigger 'never' not ready after 1 seconds", error);
+
+        (code, output, _) = await Run("trigger", "create", "unwaited", "--sink", "http://example.com/");
+        Assert.Equal(ExitCode.Ok, code); // kn does not wait for triggers; neither do we without --wait
+        Assert.Contains("Trigger 'unwaited' successfully created", output);
     }
 
     [Fact]

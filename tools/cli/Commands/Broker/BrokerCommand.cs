@@ -21,6 +21,8 @@ public static class BrokerCommand
         var brokerClass = new Option<string?>("--class") { HelpName = "CLASS", Description = $"Broker class (annotation {Platform.Resources.Eventing.Broker.ClassAnnotation}; default {Platform.Resources.Eventing.Broker.DefaultClass})" };
         var deadLetter = new Option<string?>("--dl-sink") { HelpName = "SINK", Description = "Dead-letter sink of the broker's default delivery (ksvc:NAME, broker:NAME, URL, ...)" };
         var create = new Command("create", "Create a Broker") { name, brokerClass, deadLetter };
+        var waitFlags = new WaitFlags("Broker");
+        waitFlags.AddTo(create);
         create.SetAction((parse, cancel) => ResourceRun.RunAsync(terminal, connection, parse, cancel, async (client, ns) =>
         {
             var broker = new Platform.Resources.Eventing.Broker();
@@ -30,7 +32,7 @@ public static class BrokerCommand
             if (Sinks.ParseOptional("--dl-sink", parse.GetValue(deadLetter)) is { } dls) broker.Spec.Delivery = new() { DeadLetterSink = dls };
             await Created.SendAsync(client, kind, ns, broker, cancel).ConfigureAwait(false);
             terminal.Line($"Broker '{broker.Metadata.Name}' successfully created in namespace '{ns}'.");
-            return ExitCode.Ok;
+            return await waitFlags.WaitAsync(parse, terminal, client, kind, ns, broker.Metadata.Name!, cancel).ConfigureAwait(false);
         }));
 
         group.Subcommands.Add(create);

@@ -64,8 +64,8 @@ public sealed record ServiceFlags
         var container = revision.ServingContainer()!;
 
         if (Image is not null) container.Image = Image;
-        if (Command is not null) container.Command = [Command];
-        if (Args.Count > 0) container.Args = [.. Args];
+        if (Command is not null) container.Command = [LocalPath(Command)];
+        if (Args.Count > 0) container.Args = [.. Args.Select(a => LocalPath(a))];
         if (!Env.IsEmpty)
         {
             container.Env ??= [];
@@ -96,5 +96,16 @@ public sealed record ServiceFlags
 
         if (templateMeta.Name is null && templateMeta.Annotations is null && templateMeta.Labels is null) template.Metadata = null;
         return serviceAnnotations;
+    }
+
+    /// <summary>
+    /// A relative path that names an existing file here becomes absolute: the revision's process starts in another
+    /// working directory, so <c>--arg samples/x/bin/x.dll</c> would not be found there. Anything else is kept as typed.
+    /// </summary>
+    public static string LocalPath(string value, string? baseDirectory = null)
+    {
+        if (value.Length == 0 || value.StartsWith('-') || Path.IsPathRooted(value) || !value.Contains('/')) return value;
+        var full = Path.GetFullPath(value, baseDirectory ?? Environment.CurrentDirectory);
+        return File.Exists(full) ? full : value;
     }
 }

@@ -21,6 +21,8 @@ public static class TriggerCommand
         var filter = new Option<string[]>("--filter") { HelpName = "KEY=VALUE", Description = "Exact attribute filter KEY=VALUE (type=dev.example.order); repeatable" };
         var sink = new Option<string>("--sink", "-s") { HelpName = "SINK", Description = "Where matching events go: ksvc:NAME, broker:NAME, channel:NAME or an http(s) URL", Required = true };
         var create = new Command("create", "Create a Trigger") { name, broker, filter, sink };
+        var waitFlags = new WaitFlags("Trigger");
+        waitFlags.AddTo(create);
         create.SetAction((parse, cancel) => ResourceRun.RunAsync(terminal, connection, parse, cancel, async (client, ns) =>
         {
             var trigger = new Platform.Resources.Eventing.Trigger();
@@ -32,7 +34,7 @@ public static class TriggerCommand
             trigger.Spec.Subscriber = Sinks.Parse("--sink", parse.GetValue(sink)!);
             await Created.SendAsync(client, kind, ns, trigger, cancel).ConfigureAwait(false);
             terminal.Line($"Trigger '{trigger.Metadata.Name}' successfully created in namespace '{ns}'.");
-            return ExitCode.Ok;
+            return await waitFlags.WaitAsync(parse, terminal, client, kind, ns, trigger.Metadata.Name!, cancel).ConfigureAwait(false);
         }));
 
         group.Subcommands.Add(create);
