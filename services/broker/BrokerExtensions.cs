@@ -30,16 +30,33 @@ public static class BrokerExtensions
             http.BaseAddress = new Uri(url.EndsWith('/') ? url : url + "/");
             http.Timeout = Timeout.InfiniteTimeSpan; // watches are long-lived
         });
-        services.AddHttpClient<EventDispatcher>(http => http.Timeout = Timeout.InfiniteTimeSpan) // per-attempt timeouts come from DeliverySpec
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) });
+        services.AddSingleton(sp => new EventDispatcher(DeliveryHttpClient(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EventDispatcher>>()));
         services.AddSingleton<ResourceCache>();
         services.AddSingleton<Routes>();
         services.AddSingleton<BrokerCounters>();
+        services.AddSingleton<SidecarConnection>();
         services.AddSingleton<EventPublisher>();
         services.AddSingleton<EventRouter>();
         services.AddSingleton<StreamHost>();
         services.AddHostedService<ResourceWatcher>();
         services.AddHostedService<Reconciler>();
         return builder;
+    }
+
+    /// <summary>
+    /// The client of every delivery: one long-lived handler (<c>*.localhost</c> addresses go to loopback) and nothing
+    /// in front of it. Not an <c>IHttpClientFactory</c> client, whose logging and scope handlers cost CPU on each of
+    /// the many deliveries per second (handler rotation is not needed: pooled connections expire and re-resolve).
+    /// Redirects are not followed (a 3xx is a final failure, as in Knative); per-attempt timeouts come from the
+    /// DeliverySpec; the event's own <c>traceparent</c> is sent, not one injected by the handler.
+    /// </summary>
+    private static HttpClient DeliveryHttpClient()
+    {
+        var handler = Platform.CloudEvents.LocalhostNames.Handler();
+        handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5);
+        handler.AllowAutoRedirect = false;
+        handler.UseCookies = false;
+        handler.ActivityHeadersPropagator = null;
+        return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 }

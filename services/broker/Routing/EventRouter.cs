@@ -42,11 +42,20 @@ public sealed partial class EventRouter(
             return EventOutcome.Success;
         }
         if (topics.Count == 0) return EventOutcome.Success;
-        var data = message.Data.Memory;
+        // The copies are the bytes read, as they are (the ByteString is immutable and shared by every publish).
+        var data = message.Data;
         try
         {
-            if (topics.Count == 1) await publisher.PublishAsync(topics[0], data, cancellationToken).ConfigureAwait(false);
-            else await Task.WhenAll(topics.Select(t => publisher.PublishAsync(t, data, cancellationToken))).ConfigureAwait(false);
+            if (topics.Count == 1)
+            {
+                await publisher.PublishAsync(topics[0], data, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var publishes = new Task[topics.Count];
+                for (var i = 0; i < publishes.Length; i++) publishes[i] = publisher.PublishAsync(topics[i], data, cancellationToken);
+                await Task.WhenAll(publishes).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

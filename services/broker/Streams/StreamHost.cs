@@ -1,8 +1,5 @@
-using Grpc.Core;
-using Grpc.Net.Client;
 using Platform.Broker.Configuration;
 using Platform.Broker.Routing;
-using DaprGrpc = Dapr.Client.Autogen.Grpc.v1.Dapr;
 
 namespace Platform.Broker.Streams;
 
@@ -23,26 +20,16 @@ public sealed partial class StreamHost : IAsyncDisposable
 {
     private readonly Dictionary<string, TopicStream> _streams = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private readonly GrpcChannel _channel;
-    private readonly DaprGrpc.DaprClient _client;
-    private readonly Metadata _headers = [];
+    private readonly SidecarConnection _sidecar;
     private readonly BrokerOptions _options;
     private readonly EventRouter _router;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
 
-    /// <summary>Connects to the sidecar's gRPC API (<c>DAPR_GRPC_ENDPOINT</c>, else <c>127.0.0.1:DAPR_GRPC_PORT</c>, default 50001).</summary>
-    public StreamHost(IConfiguration configuration, BrokerOptions options, EventRouter router, ILoggerFactory loggers)
+    /// <summary>Opens streams over the shared sidecar connection.</summary>
+    public StreamHost(SidecarConnection sidecar, BrokerOptions options, EventRouter router, ILoggerFactory loggers)
     {
-        var endpoint = configuration["DAPR_GRPC_ENDPOINT"] is { Length: > 0 } e ? e
-            : $"http://127.0.0.1:{(configuration["DAPR_GRPC_PORT"] is { Length: > 0 } p ? p : "50001")}";
-        _channel = GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
-        {
-            // One HTTP/2 connection allows ~100 streams; a broker with many triggers needs more.
-            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, KeepAlivePingDelay = TimeSpan.FromSeconds(30), KeepAlivePingTimeout = TimeSpan.FromSeconds(10) },
-        });
-        _client = new DaprGrpc.DaprClient(_channel);
-        if (configuration["DAPR_API_TOKEN"] is { Length: > 0 } token) _headers.Add("dapr-api-token", token);
+        _sidecar = sidecar;
         _options = options;
         _router = router;
         _loggers = loggers;
@@ -73,11 +60,11 @@ public sealed partial class StreamHost : IAsyncDisposable
                 foreach (var (topic, role) in wanted)
                 {
                     if (_streams.ContainsKey(topic)) continue;
-                    var stream = new TopicStream(_client, _options.PubSub, topic, _options.DeadLetterTopic,
+                    var stream = new TopicStream(_sidecar.Client, _options.PubSub, topic, _options.DeadLetterTopic,
                         new Dictionary<string, string> { ["rawPayload"] = "true" },
                         role == StreamRole.FanOut ? _options.MaxInFlightPerFanOut : _options.MaxInFlightPerSubscriber,
                         role == StreamRole.FanOut ? _router.FanOutAsync : _router.DeliverAsync,
-                        _headers, _loggers.CreateLogger<TopicStream>());
+                        _sidecar.Headers, _loggers.CreateLogger<TopicStream>());
                     _streams[topic] = stream;
                     added.Add(stream);
                 }
@@ -111,7 +98,6 @@ public sealed partial class StreamHost : IAsyncDisposable
             _streams.Clear();
         }
         await Task.WhenAll(all.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
-        _channel.Dispose();
     }
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "closed the subscription of topic {Topic}")]

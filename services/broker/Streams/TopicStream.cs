@@ -109,32 +109,9 @@ public sealed partial class TopicStream : IAsyncDisposable
                 }
                 if (response.EventMessage is not { } message) continue;
                 await slots.WaitAsync(streamCts.Token).ConfigureAwait(false);
-                _ = Task.Run(async () =>
-                {
-                    try
-                    {
-                        EventOutcome outcome;
-                        try { outcome = await _handler(message, streamCts.Token).ConfigureAwait(false); }
-                        catch (OperationCanceledException) when (streamCts.IsCancellationRequested) { return; }
-                        catch (Exception e)
-                        {
-                            LogHandlerFailed(_initial.Topic, message.Id, e);
-                            outcome = EventOutcome.Retry;
-                        }
-                        answers.Writer.TryWrite(new SubscribeTopicEventsRequestAlpha1
-                        {
-                            EventProcessed = new SubscribeTopicEventsRequestProcessedAlpha1
-                            {
-                                Id = message.Id,
-                                Status = new TopicEventResponse { Status = ToStatus(outcome) },
-                            },
-                        });
-                    }
-                    finally
-                    {
-                        slots.Release();
-                    }
-                }, CancellationToken.None);
+                // Not Task.Run: the handler runs here until its first await (decode, filter, the start of a publish
+                // or HTTP send), which costs less than a thread-pool hop per event; slots still bound the in-flight.
+                _ = HandleAsync(message, answers.Writer, slots, streamCts.Token);
             }
             throw new IOException("the sidecar closed the subscription stream");
         }
@@ -145,6 +122,34 @@ public sealed partial class TopicStream : IAsyncDisposable
             answers.Writer.TryComplete();
             try { await writer.ConfigureAwait(false); } catch (Exception) { /* the stream is gone either way */ }
             for (var i = 0; i < _maxInFlight; i++) await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs the handler for one event and queues its answer; no answer when the stream is going away.</summary>
+    private async Task HandleAsync(TopicEventRequest message, ChannelWriter<SubscribeTopicEventsRequestAlpha1> answers, SemaphoreSlim slots, CancellationToken streamToken)
+    {
+        try
+        {
+            EventOutcome outcome;
+            try { outcome = await _handler(message, streamToken).ConfigureAwait(false); }
+            catch (OperationCanceledException) when (streamToken.IsCancellationRequested) { return; }
+            catch (Exception e)
+            {
+                LogHandlerFailed(_initial.Topic, message.Id, e);
+                outcome = EventOutcome.Retry;
+            }
+            answers.TryWrite(new SubscribeTopicEventsRequestAlpha1
+            {
+                EventProcessed = new SubscribeTopicEventsRequestProcessedAlpha1
+                {
+                    Id = message.Id,
+                    Status = new TopicEventResponse { Status = ToStatus(outcome) },
+                },
+            });
+        }
+        finally
+        {
+            slots.Release();
         }
     }
 

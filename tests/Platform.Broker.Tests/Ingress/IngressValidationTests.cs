@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Dapr.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -9,11 +8,12 @@ using Microsoft.Extensions.Logging;
 using Platform.Broker.Configuration;
 using Platform.Broker.Ingress;
 using Platform.Broker.Routing;
+using Platform.Broker.Streams;
 
 namespace Platform.Broker.Tests.Ingress;
 
 /// <summary>
-/// The ingress's refusals, in process: every row is answered before anything is published, so the Dapr client
+/// The ingress's refusals, in process: every row is answered before anything is published, so the sidecar connection
 /// points nowhere (the accepted path is covered end to end).
 /// </summary>
 public sealed class IngressValidationTests : IAsyncLifetime
@@ -38,7 +38,7 @@ public sealed class IngressValidationTests : IAsyncLifetime
         builder.Services.AddSingleton(new BrokerOptions { MaxEventBytes = 1024 });
         builder.Services.AddSingleton<BrokerCounters>();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(new DaprClientBuilder().UseGrpcEndpoint("http://127.0.0.1:1").Build());
+        builder.Services.AddSingleton(new SidecarConnection("http://127.0.0.1:1", null));
         builder.Services.AddSingleton<EventPublisher>();
         _app = builder.Build();
         _app.MapIngress();
