@@ -1,3 +1,4 @@
+using CloudNative.CloudEvents;
 using Platform.Broker.Configuration;
 using Platform.Broker.Routing;
 using Platform.CloudEvents;
@@ -22,53 +23,38 @@ public static partial class IngressEndpoints
 
     private static async Task HandleBrokerAsync(HttpContext context)
     {
+        if (await AcceptAsync(context, "broker", (table, key) => table.Brokers.GetValueOrDefault(key)?.Topic) is not var (topic, cloudEvent, resource))
+            return;
         var services = context.RequestServices;
-        var ns = (string)context.Request.RouteValues["ns"]!;
-        var name = (string)context.Request.RouteValues["name"]!;
-        if (!HttpMethods.IsPost(context.Request.Method))
-        {
-            context.Response.Headers.Allow = "POST";
-            await Problem(context, 405, $"method {context.Request.Method} is not allowed: POST CloudEvents to a broker");
-            return;
-        }
-        var route = services.GetRequiredService<Routes>().Current.Brokers.GetValueOrDefault((ns, name));
-        if (route is null && !services.GetRequiredService<Routes>().Loaded)
-        {
-            context.Response.Headers.RetryAfter = "1";
-            await Problem(context, 503, "the broker service is starting and has not loaded its resources yet; retry");
-            return;
-        }
-        if (route is null)
-        {
-            await Problem(context, 404, $"broker {ns}/{name} not found");
-            return;
-        }
-        var options = services.GetRequiredService<BrokerOptions>();
-        var read = await CloudEventHttp.ReadAsync(context.Request, options.MaxEventBytes, context.RequestAborted);
-        if (read.Error is { } error)
-        {
-            await Problem(context, error.StatusCode, error.Reason);
-            return;
-        }
-        var cloudEvent = read.Event!;
-        var ttl = BrokerTtl.OnIngress(cloudEvent, options.DefaultTtl);
+        var ttl = BrokerTtl.OnIngress(cloudEvent, services.GetRequiredService<BrokerOptions>().DefaultTtl);
         if (ttl.Error is not null)
         {
             await Problem(context, 400, ttl.Error);
             return;
         }
-        var counters = services.GetRequiredService<BrokerCounters>();
         if (ttl.Expired)
         {
-            counters.AddTtlDropped();
+            services.GetRequiredService<BrokerCounters>().AddTtlDropped();
             await Problem(context, 400, $"attribute '{BrokerTtl.Extension}' is {ttl.Ttl}: the event has expired and was dropped");
             return;
         }
         BrokerTtl.Stamp(cloudEvent, ttl.Ttl, services.GetRequiredService<TimeProvider>().GetUtcNow());
-        await PublishAsync(context, route.Topic, CloudEventHttp.Formatter.EncodeStructuredModeMessage(cloudEvent, out _), $"broker {ns}/{name}");
+        await PublishAsync(context, topic, CloudEventHttp.Formatter.EncodeStructuredModeMessage(cloudEvent, out _), resource);
     }
 
     private static async Task HandleChannelAsync(HttpContext context)
+    {
+        if (await AcceptAsync(context, "channel", (table, key) => table.Channels.GetValueOrDefault(key)?.Topic) is var (topic, cloudEvent, resource))
+            await PublishAsync(context, topic, CloudEventHttp.Formatter.EncodeStructuredModeMessage(cloudEvent, out _), resource);
+    }
+
+    /// <summary>
+    /// What both ingresses check before publishing: POST only (405 with <c>Allow</c>), an addressable the routing table
+    /// knows (503 while the first table is not built yet, then 404), and a readable CloudEvent (400/413/415). Null when
+    /// the request was answered here.
+    /// </summary>
+    private static async Task<(string Topic, CloudEvent Event, string Resource)?> AcceptAsync(HttpContext context, string kind,
+        Func<RoutingTable, (string, string), string?> topicOf)
     {
         var services = context.RequestServices;
         var ns = (string)context.Request.RouteValues["ns"]!;
@@ -76,29 +62,29 @@ public static partial class IngressEndpoints
         if (!HttpMethods.IsPost(context.Request.Method))
         {
             context.Response.Headers.Allow = "POST";
-            await Problem(context, 405, $"method {context.Request.Method} is not allowed: POST CloudEvents to a channel");
-            return;
+            await Problem(context, 405, $"method {context.Request.Method} is not allowed: POST CloudEvents to a {kind}");
+            return null;
         }
-        var route = services.GetRequiredService<Routes>().Current.Channels.GetValueOrDefault((ns, name));
-        if (route is null && !services.GetRequiredService<Routes>().Loaded)
+        var routes = services.GetRequiredService<Routes>();
+        var topic = topicOf(routes.Current, (ns, name));
+        if (topic is null && !routes.Loaded)
         {
             context.Response.Headers.RetryAfter = "1";
             await Problem(context, 503, "the broker service is starting and has not loaded its resources yet; retry");
-            return;
+            return null;
         }
-        if (route is null)
+        if (topic is null)
         {
-            await Problem(context, 404, $"channel {ns}/{name} not found");
-            return;
+            await Problem(context, 404, $"{kind} {ns}/{name} not found");
+            return null;
         }
-        var options = services.GetRequiredService<BrokerOptions>();
-        var read = await CloudEventHttp.ReadAsync(context.Request, options.MaxEventBytes, context.RequestAborted);
+        var read = await CloudEventHttp.ReadAsync(context.Request, services.GetRequiredService<BrokerOptions>().MaxEventBytes, context.RequestAborted);
         if (read.Error is { } error)
         {
             await Problem(context, error.StatusCode, error.Reason);
-            return;
+            return null;
         }
-        await PublishAsync(context, route.Topic, CloudEventHttp.Formatter.EncodeStructuredModeMessage(read.Event!, out _), $"channel {ns}/{name}");
+        return (topic, read.Event!, $"{kind} {ns}/{name}");
     }
 
     private static async Task PublishAsync(HttpContext context, string topic, ReadOnlyMemory<byte> body, string resource)
