@@ -308,7 +308,7 @@ public sealed class SidecarPubSubBenchmark : IBenchmark
         {
             if (Environment.GetEnvironmentVariable("PLATFORM_SIDECAR_DLL") is { Length: > 0 } overridden) return overridden;
             var bin = AppContext.BaseDirectory; // tests/Benchmarks/bin/{Configuration}/net10.0/
-            var configuration = new DirectoryInfo(bin.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Parent!.Name;
+            var configuration = new DirectoryInfo(bin.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // net10.0 → {Configuration}
             var root = new DirectoryInfo(bin);
             while (root is not null && !File.Exists(Path.Combine(root.FullName, "Platform.sln"))) root = root.Parent;
             return Path.Combine(root!.FullName, "tools", "sidecar", "Platform.Sidecar", "bin", configuration, "net10.0", "platform-sidecar.dll");

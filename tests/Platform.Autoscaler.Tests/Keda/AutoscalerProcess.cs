@@ -85,7 +85,7 @@ public sealed class AutoscalerProcess : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private static string FindAutoscalerDll()
+    internal static string FindAutoscalerDll()
     {
         var baseDir = AppContext.BaseDirectory;
         var configuration = baseDir.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";

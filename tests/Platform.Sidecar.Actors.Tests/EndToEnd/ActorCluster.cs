@@ -13,8 +13,12 @@ using Platform.Testing;
 
 namespace Platform.Sidecar.Actors.Tests.EndToEnd;
 
-/// <summary>Settings of a test app's actor runtime (what its <c>/dapr/config</c> will say).</summary>
-public sealed record TestAppSettings(TimeSpan? IdleTimeout = null, TimeSpan? ScanInterval = null);
+/// <summary>
+/// Settings of a test app's actor runtime (what its <c>/dapr/config</c> will say). <paramref name="SdkDefaultEndpoint"/>:
+/// the app reaches its sidecar at the endpoint the SDK builds from <c>DAPR_HTTP_PORT</c> (trailing slash) instead of a
+/// trimmed one; <paramref name="JsonSerialization"/>: JSON actor remoting instead of DataContract.
+/// </summary>
+public sealed record TestAppSettings(TimeSpan? IdleTimeout = null, TimeSpan? ScanInterval = null, bool SdkDefaultEndpoint = false, bool JsonSerialization = false);
 
 /// <summary>A real ASP.NET app hosting <see cref="TestActor"/> with Dapr.Actors.AspNetCore, on a free loopback port.</summary>
 public sealed class TestApp : IAsyncDisposable
@@ -34,7 +38,8 @@ public sealed class TestApp : IAsyncDisposable
         builder.Services.AddActors(o =>
         {
             o.Actors.RegisterActor<TestActor>();
-            o.HttpEndpoint = sidecarUrl.ToString().TrimEnd('/');
+            o.HttpEndpoint = settings?.SdkDefaultEndpoint == true ? ActorCluster.SdkDefaultEndpoint(sidecarUrl.Port) : sidecarUrl.ToString().TrimEnd('/');
+            o.UseJsonSerialization = settings?.JsonSerialization == true;
             if (settings?.IdleTimeout is { } idle) o.ActorIdleTimeout = idle;
             if (settings?.ScanInterval is { } scan) o.ActorScanInterval = scan;
         });
@@ -121,6 +126,12 @@ public sealed class ActorCluster : IAsyncDisposable
     }
 
     public ITestActor Proxy(string id) => Proxy(Sidecar.Url, id);
+
+    /// <summary>
+    /// The sidecar endpoint as the SDK builds it when only <c>DAPR_HTTP_PORT</c> is set (DaprDefaults uses a
+    /// <see cref="UriBuilder"/>): with a trailing slash, so its calls arrive as <c>//v1.0/actors/...</c>.
+    /// </summary>
+    public static string SdkDefaultEndpoint(int port) => new UriBuilder(Uri.UriSchemeHttp, "127.0.0.1", port).ToString();
 
     public static ITestActor Proxy(Uri sidecar, string id) =>
         new ActorProxyFactory(new ActorProxyOptions { HttpEndpoint = sidecar.ToString().TrimEnd('/') })

@@ -181,6 +181,25 @@ public sealed class ActorEndToEndTests(RedisServer redis) : IClassFixture<RedisS
     }
 
     [SkippableFact]
+    public async Task JsonRemotingOnTheSdkDefaultEndpointWorksLikeDaprd()
+    {
+        redis.SkipIfUnavailable();
+        // Caller and app on the endpoint the SDK derives from DAPR_HTTP_PORT, as the autoscaler runs: every proxy call
+        // and every state and timer call of the app arrives as //v1.0/actors/..., which daprd cleans.
+        var cluster = await StartAsync(new TestAppSettings(SdkDefaultEndpoint: true, JsonSerialization: true));
+        var id = NewId();
+        var actor = new ActorProxyFactory().CreateActorProxy<ITestActor>(new ActorId(id), nameof(TestActor),
+            new ActorProxyOptions { HttpEndpoint = ActorCluster.SdkDefaultEndpoint(cluster.SidecarPort), UseJsonSerialization = true });
+
+        Assert.Equal(4, await actor.AddAsync(4));
+        Assert.Equal(4, await actor.GetAsync());
+        await actor.StartTimerAsync("json-timer", 20, 50);
+        await Recorder.WaitUntilAsync(() => Recorder.For(id).FiredEvents.Contains("timer:tick"), "the timer");
+        var e = await Assert.ThrowsAsync<ActorMethodInvocationException>(() => actor.FailAsync("json boom"));
+        Assert.Contains("json boom", e.ToString());
+    }
+
+    [SkippableFact]
     public async Task ActorExceptionsAndJsonCallsReachTheCaller()
     {
         redis.SkipIfUnavailable();
@@ -244,6 +263,17 @@ public sealed class ActorHttpApiTests : IAsyncLifetime
         await _http.PutAsync(Api("TestActor/s1/state"), Json("""[{"operation":"delete","request":{"key":"a"}}]"""));
         Assert.Equal(HttpStatusCode.NoContent, (await _http.GetAsync(Api("TestActor/s1/state/a"))).StatusCode);
         Assert.Equal("\"x\"", await _http.GetStringAsync(Api("TestActor/s1/state/b")));
+    }
+
+    [Fact]
+    public async Task RepeatedSlashesAreCleanedLikeDaprd()
+    {
+        // Absolute URLs: relative to a base, "//v1.0" would name a host.
+        var sidecar = _cluster.Sidecar.Url.ToString().TrimEnd('/');
+        var save = await _http.PutAsync(new Uri(sidecar + "//v1.0//actors/TestActor/c1/state"),
+            Json("""[{"operation":"upsert","request":{"key":"a","value":1}}]"""));
+        Assert.Equal(HttpStatusCode.NoContent, save.StatusCode);
+        Assert.Equal("1", await _http.GetStringAsync(new Uri(sidecar + "//v1.0/actors/TestActor/c1/state/a")));
     }
 
     [Theory]

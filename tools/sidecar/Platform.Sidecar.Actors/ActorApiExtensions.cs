@@ -11,6 +11,7 @@ using Platform.Sidecar.Actors.Placement;
 using Platform.Sidecar.Actors.Reminders;
 using Platform.Sidecar.Actors.State;
 using Platform.Sidecar.Actors.Timers;
+using Platform.Sidecar.Core.Http;
 
 namespace Platform.Sidecar.Actors;
 
@@ -46,6 +47,7 @@ public static class ActorApiExtensions
     /// Registers the actor runtime. Expects in DI: every loaded <c>IStateStore</c> (the one with
     /// <c>IsActorStateStore</c> holds actor state and reminders), one <c>IAppRegistry</c> and one
     /// <c>ISelfRegistration</c>. Uses the registered <see cref="TimeProvider"/> (the system clock when none is).
+    /// Adds daprd's path cleaning (<see cref="CleanPath"/>), which the SDK's actor clients rely on.
     /// </summary>
     public static IServiceCollection AddActorRuntime(this IServiceCollection services, ActorRuntimeOptions options)
     {
@@ -58,6 +60,7 @@ public static class ActorApiExtensions
         var normalized = options with { AppBaseUrl = options.AppBaseUrl.AbsoluteUri.EndsWith('/') ? options.AppBaseUrl : new Uri(options.AppBaseUrl.AbsoluteUri + "/") };
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddDaprCleanPath();
         services.AddSingleton(normalized);
         services.AddSingleton<ActorConfigSource>();
         services.AddSingleton<AppChannel>();

@@ -3,6 +3,7 @@ using Platform.Sidecar.Actors;
 using Platform.Sidecar.Hosting;
 using Platform.Sidecar.Security;
 
+if (args is ["--help"] or ["-h"] or ["-?"]) return SidecarHost.Help();
 var (options, errors) = SidecarOptions.Parse(args, Environment.GetEnvironmentVariable, Directory.GetCurrentDirectory());
 if (options is null) return SidecarHost.Usage(errors);
 var resources = SidecarHost.LoadResources(options);

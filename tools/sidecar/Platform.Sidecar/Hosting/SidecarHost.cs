@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Console;
 using Platform.Sidecar.Components;
 using Platform.Sidecar.Core.Components;
 using Platform.Sidecar.Core.Discovery;
+using Platform.Sidecar.Core.Http;
 using Platform.Sidecar.Core.State;
 using Platform.Sidecar.Discovery;
 using Platform.Sidecar.Grpc;
@@ -38,13 +39,25 @@ public static class SidecarHost
         }
     }
 
+    private const string UsageLine = "usage: platform-sidecar --app-id ID [--app-port N] --dapr-http-port N --dapr-grpc-port N [--resources-path DIR]... " +
+        "[--app-protocol http] [--app-channel-address 127.0.0.1] [--registry-dir DIR] [--metrics-port N] [--log-level debug|info|warn|error]";
+
     /// <summary>Prints argument errors and the usage line; returns <see cref="BadConfiguration"/>.</summary>
     public static int Usage(IReadOnlyList<string> errors)
     {
         foreach (var e in errors) Console.Error.WriteLine($"platform-sidecar: {e}");
-        Console.Error.WriteLine("usage: platform-sidecar --app-id ID [--app-port N] --dapr-http-port N --dapr-grpc-port N [--resources-path DIR]... " +
-            "[--app-protocol http] [--app-channel-address 127.0.0.1] [--registry-dir DIR] [--metrics-port N] [--log-level debug|info|warn|error]");
+        Console.Error.WriteLine(UsageLine);
         return BadConfiguration;
+    }
+
+    /// <summary><c>--help</c>: what the sidecar is and its flags (daprd's names), on standard output; exit code 0.</summary>
+    public static int Help()
+    {
+        Console.WriteLine("platform-sidecar: the Dapr-compatible local sidecar (daprd's HTTP and gRPC APIs for pub/sub, state,");
+        Console.WriteLine("service invocation and actors), one per app, started by `./platform up` where no daprd is installed.");
+        Console.WriteLine(UsageLine);
+        Console.WriteLine("Environment: APP_API_TOKEN, DAPR_API_TOKEN (as daprd). Components are read from every --resources-path.");
+        return 0;
     }
 
     /// <summary>Registers the sidecar's listeners, logging, components and services.</summary>
@@ -79,6 +92,8 @@ public static class SidecarHost
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
+        // daprd serves //v1.0/... as /v1.0/...; the .NET SDK's default endpoint produces such paths.
+        services.AddDaprCleanPath();
         services.AddSingleton(sp => LoadedComponents.Create(resources, sp.GetRequiredService<ILoggerFactory>()));
         foreach (var store in resources.Components.Where(c => c.Type.StartsWith("state.", StringComparison.Ordinal)))
             services.AddSingleton<IStateStore>(sp => sp.GetRequiredService<LoadedComponents>().StateStore(store.Name)!);
