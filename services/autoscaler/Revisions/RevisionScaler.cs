@@ -32,10 +32,12 @@ public sealed partial class RevisionScaler(
     public async Task<ScaleResult> ConfigureAsync(RevisionScalingSpec spec, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var resolved = DeciderSpec.Resolve(defaults, spec);
+        var changed = Spec is null || Spec with { ReadyPods = null } != spec with { ReadyPods = null };
         Spec = spec;
         if (Autoscaler is null) Autoscaler = new RevisionAutoscaler(Key, resolved, now, spec.ReadyPods ?? 0);
         else Autoscaler.Reconfigure(resolved);
-        LogConfigured(logger, Key, resolved.Metric, resolved.TargetValue, resolved.MinScale, resolved.MaxScale, resolved.InitialScale);
+        // serving-controller re-sends every revision's spec periodically: log only what is new.
+        if (changed) LogConfigured(logger, Key, resolved.Metric, resolved.TargetValue, resolved.MinScale, resolved.MaxScale, resolved.InitialScale);
         await ApplyIfChangedAsync(Autoscaler.LastResult, cancellationToken);
         Publish(now);
         return Autoscaler.LastResult;
