@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Platform.Testing.Serving;
 
 namespace Platform.Serving.EndToEnd.Tests;
 

@@ -1,35 +1,76 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
-using Platform.Testing;
+using Xunit;
 
-namespace Platform.Serving.EndToEnd.Tests;
+namespace Platform.Testing.Serving;
+
+/// <summary>The autoscaler settings a <see cref="ServingStack"/> starts with (Knative's shortest by default).</summary>
+public sealed record ServingStackOptions
+{
+    /// <summary><c>Autoscaler:Defaults:StableWindow</c>; Knative's minimum, 6 s, by default.</summary>
+    public TimeSpan StableWindow { get; init; } = TimeSpan.FromSeconds(6);
+
+    /// <summary><c>Autoscaler:Defaults:ScaleToZeroGracePeriod</c>; Knative's minimum, 6 s, by default.</summary>
+    public TimeSpan ScaleToZeroGracePeriod { get; init; } = TimeSpan.FromSeconds(6);
+
+    /// <summary><c>Autoscaler:Defaults:TickInterval</c>, the decision interval; 1 s by default.</summary>
+    public TimeSpan TickInterval { get; init; } = TimeSpan.FromSeconds(1);
+}
 
 /// <summary>
 /// What `./platform up` runs for Serving, on free ports: a real redis-server, then serving-controller, activator and
 /// autoscaler, each with the bundled Dapr-compatible sidecar, started by the real CLI (`platform up --detach` on a
 /// generated dapr.yaml) and stopped by `platform down`, which also stops every replica (the controller stops them on
-/// exit). The autoscaler runs with the shortest windows Knative allows (6 s stable window, 6 s grace) so that scale to
-/// zero happens within the test. Binaries are the ones built with this test project (same configuration).
+/// exit). The autoscaler runs with <see cref="Options"/>: by default the shortest windows Knative allows (6 s stable
+/// window, 6 s grace, 1 s decisions) so that scale to zero happens within a test. Binaries are the ones built next to
+/// the caller (same configuration): a test project or benchmark that uses this builds them through project references
+/// (<c>ReferenceOutputAssembly="false"</c>). As an xunit class fixture it is created with the default options; derive
+/// a fixture that sets <see cref="Options"/> in its constructor for other windows.
 /// </summary>
-public sealed class ServingStack : IAsyncLifetime
+public class ServingStack : IAsyncLifetime
 {
     private readonly RedisServer _redis = new();
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "platform-e2e-" + Guid.NewGuid().ToString("N")[..8]);
 
+    /// <summary>The repository root (the folder holding Platform.sln).</summary>
     public static string Root { get; } = FindRoot();
+
+    /// <summary>The build configuration of the caller's binaries, and so of the binaries started.</summary>
     public static string Configuration { get; } = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
 
+    /// <summary>Autoscaler settings; set before <see cref="InitializeAsync"/>.</summary>
+    public ServingStackOptions Options { get; init; } = new();
+
+    /// <summary>The serving-controller's port (local API server).</summary>
     public int ControllerPort { get; private set; }
+
+    /// <summary>The activator's main port: requests with <c>Host: {service}.{namespace}.localhost</c>.</summary>
     public int ActivatorPort { get; private set; }
+
+    /// <summary>The autoscaler's HTTP port (<c>GET /revisions/{ns}/{name}/scale</c>).</summary>
     public int AutoscalerPort { get; private set; }
+
+    /// <summary>Base URL of the serving-controller.</summary>
     public string Server => $"http://127.0.0.1:{ControllerPort}";
+
+    /// <summary>Base URL of the autoscaler.</summary>
+    public string Autoscaler => $"http://127.0.0.1:{AutoscalerPort}";
+
+    /// <summary>The built helloworld sample.</summary>
     public string HelloWorld => Bin("samples/helloworld", "helloworld.dll");
+
+    /// <summary>The built autoscale sample (fixed latency, <c>SLEEP_MS</c>).</summary>
+    public string AutoscaleSample => Bin("samples/autoscale", "autoscale.dll");
+
+    /// <summary>Why the stack cannot run here (no redis-server), or null.</summary>
     public string? Unavailable => _redis.Unavailable;
+
+    /// <summary>Where the runner writes each app's log.</summary>
     public string LogsDirectory => Path.Combine(_dir, ".platform", "logs");
 
+    /// <summary>Skips the calling test when the stack cannot run here (outside CI).</summary>
     public void SkipIfUnavailable() => _redis.SkipIfUnavailable();
 
+    /// <inheritdoc />
     public async Task InitializeAsync()
     {
         await _redis.InitializeAsync();
@@ -78,9 +119,9 @@ public sealed class ServingStack : IAsyncLifetime
                 env:
                   Keda__Port: "{FreePort.Next()}"
                   Autoscaler__Mode: InProcess
-                  Autoscaler__Defaults__StableWindow: "00:00:06"
-                  Autoscaler__Defaults__ScaleToZeroGracePeriod: "00:00:06"
-                  Autoscaler__Defaults__TickInterval: "00:00:01"
+                  Autoscaler__Defaults__StableWindow: "{Options.StableWindow:c}"
+                  Autoscaler__Defaults__ScaleToZeroGracePeriod: "{Options.ScaleToZeroGracePeriod:c}"
+                  Autoscaler__Defaults__TickInterval: "{Options.TickInterval:c}"
             """);
         var up = await CliAsync(TimeSpan.FromSeconds(90), "up", "-f", Path.Combine(_dir, "dapr.yaml"), "--detach", "--timeout", "60");
         if (up.ExitCode != 0)
@@ -90,6 +131,7 @@ public sealed class ServingStack : IAsyncLifetime
         }
     }
 
+    /// <inheritdoc />
     public async Task DisposeAsync()
     {
         if (File.Exists(Path.Combine(_dir, "dapr.yaml")))
@@ -136,7 +178,8 @@ public sealed class ServingStack : IAsyncLifetime
         return File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(40)) : "(no log)";
     }
 
-    private static string Bin(string project, string file) =>
+    /// <summary>A file of a project's build output, e.g. <c>Bin("samples/helloworld", "helloworld.dll")</c>.</summary>
+    public static string Bin(string project, string file) =>
         Path.Combine(Root, project, "bin", Configuration, "net10.0", file);
 
     private static string FindRoot()
@@ -148,4 +191,6 @@ public sealed class ServingStack : IAsyncLifetime
 }
 
 /// <summary>What a CLI run printed.</summary>
+/// <param name="ExitCode">The CLI's exit code (-1 on timeout).</param>
+/// <param name="Output">stdout then stderr.</param>
 public sealed record CliResult(int ExitCode, string Output);

@@ -1,0 +1,254 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Platform.Benchmarks.Harness;
+using Platform.Testing;
+using Platform.Testing.Serving;
+
+namespace Platform.Benchmarks.ColdStart;
+
+/// <summary>
+/// Cold start through the whole local platform (<see cref="ServingStack"/>: Redis, serving-controller, activator and
+/// autoscaler, each with the bundled sidecar, started by the real CLI): the time from the first request to a revision
+/// scaled to zero until its response (activator holds → pokes the autoscaler → decision → the controller starts a
+/// process → readiness probe → endpoints pushed → forwarded), against the app's own process-start-to-ready time (the
+/// same helloworld started directly and its port polled until it answers). The difference is what the platform adds.
+/// Several services scale to zero together so that one wait for window + grace yields several cold starts; they are
+/// measured one at a time, each followed by a direct start, so both see the same machine. With
+/// <c>COLD_START_TRACE=1</c> each cold start also prints when the controller reported the replica started and ready
+/// (its workload status polled every 5 ms, which loads the controller a little: figures for finding where the time goes).
+/// </summary>
+public sealed class ColdStartBenchmark : IBenchmark
+{
+    private const string Body = "Hello cold!\n";
+
+    /// <inheritdoc />
+    public string Name => "cold-start";
+
+    /// <inheritdoc />
+    public string Description => "cold-start: first response of a revision at zero through the activator vs the app's own start-to-ready";
+
+    /// <inheritdoc />
+    public async Task RunAsync(BenchmarkOptions options, CancellationToken cancellationToken)
+    {
+        var services = options.Short ? 2 : 5;
+        var rounds = options.Short ? 2 : 4;
+        var stack = new ServingStack();
+        try
+        {
+            await stack.InitializeAsync();
+            if (stack.Unavailable is { } why)
+            {
+                Console.WriteLine($"    skipped: {why}");
+                return;
+            }
+            await RunAsync(stack, services, rounds, cancellationToken);
+        }
+        finally
+        {
+            await stack.DisposeAsync();
+        }
+    }
+
+    private static async Task RunAsync(ServingStack stack, int services, int rounds, CancellationToken ct)
+    {
+        var names = Enumerable.Range(1, services).Select(i => $"cold-{i}").ToList();
+        Console.WriteLine($"    {services} services × {rounds} rounds of samples/helloworld; stable window {stack.Options.StableWindow.TotalSeconds:0} s, grace {stack.Options.ScaleToZeroGracePeriod.TotalSeconds:0} s, decisions every {stack.Options.TickInterval.TotalSeconds:0} s");
+        foreach (var name in names)
+        {
+            var create = await stack.CliAsync(TimeSpan.FromSeconds(90), "service", "create", name, "--cmd", "dotnet", "--arg", stack.HelloWorld,
+                "--env", "TARGET=cold", "--wait-timeout", "60");
+            if (create.ExitCode != 0) throw new InvalidOperationException($"service create {name} failed:\n{create.Output}");
+        }
+
+        using var control = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var activator = LoopbackClient(stack.ActivatorPort);
+        var cold = new List<double>();
+        var direct = new List<double>();
+        await DirectStartAsync(stack.HelloWorld, ct); // warm-up: disk cache and JIT of the host, not counted
+        for (var round = 0; round < rounds; round++)
+        {
+            var waited = Stopwatch.StartNew();
+            foreach (var name in names) await WaitForZeroAsync(control, stack, name + "-00001", ct);
+            // The controller has stopped the replicas; let the activator hear of it and the machine settle.
+            await Task.Delay(1000, ct);
+            Console.WriteLine($"    round {round + 1}: all at zero after {waited.Elapsed.TotalSeconds:0.0} s");
+            foreach (var name in names)
+            {
+                using (var warm = await activator.GetAsync("/healthz", ct)) warm.EnsureSuccessStatusCode(); // the client's connection is not part of a cold start
+                using var trace = Trace ? new WorkloadTrace(control, $"{stack.Server}/workloads/v1/revisions/default/{name}-00001") : null;
+                var elapsed = await FirstResponseAsync(activator, $"{name}.default.localhost", ct);
+                cold.Add(elapsed);
+                if (trace is not null) Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"      {name}: replica started by {trace.StartedAt:0} ms, ready by {trace.ReadyAt:0} ms, response at {elapsed:0} ms"));
+                direct.Add(await DirectStartAsync(stack.HelloWorld, ct));
+            }
+        }
+
+        var c = Summary.Of(cold);
+        var d = Summary.Of(direct);
+        Console.WriteLine($"    cold start via activator : {c}");
+        Console.WriteLine($"    app alone, start-to-ready: {d}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"    added p50 {c.P50 - d.P50:+0.0;-0.0} ms (goal <= +50)  added p99 {c.P99 - d.P99:+0.0;-0.0} ms  ratio p50 cold / app = {c.P50 / d.P50:0.00}"));
+        // Each cold start is followed by a direct start: the median of those pairs' differences is less noisy.
+        var pairs = cold.Zip(direct, (x, y) => x - y).Order().ToArray();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    added, median of {pairs.Length} paired differences: {pairs[(pairs.Length - 1) / 2]:+0.0;-0.0} ms"));
+        foreach (var name in names) await stack.CliAsync(TimeSpan.FromSeconds(60), "service", "delete", name);
+    }
+
+    private static bool Trace => Environment.GetEnvironmentVariable("COLD_START_TRACE") == "1";
+
+    /// <summary>Polls a revision's workload status every 5 ms: when a replica first exists and is first ready.</summary>
+    private sealed class WorkloadTrace : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _poll;
+
+        public WorkloadTrace(HttpClient control, string url)
+        {
+            var start = Stopwatch.GetTimestamp();
+            _poll = Task.Run(async () =>
+            {
+                while (!_stop.IsCancellationRequested && double.IsNaN(ReadyAt))
+                {
+                    try
+                    {
+                        var status = JsonNode.Parse(await control.GetStringAsync(url, _stop.Token))!;
+                        var now = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                        if ((int)status["actual"]! > 0 && double.IsNaN(StartedAt)) StartedAt = now;
+                        if ((int)status["ready"]! > 0) ReadyAt = now;
+                        await Task.Delay(5, _stop.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+
+        public double StartedAt { get; private set; } = double.NaN;
+
+        public double ReadyAt { get; private set; } = double.NaN;
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            try { _poll.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
+            _stop.Dispose();
+        }
+    }
+
+    /// <summary>Waits until the controller runs no replica of <paramref name="revision"/>.</summary>
+    private static async Task WaitForZeroAsync(HttpClient control, ServingStack stack, string revision, CancellationToken ct)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var workload = JsonNode.Parse(await control.GetStringAsync($"{stack.Server}/workloads/v1/revisions/default/{revision}", ct))!;
+            if ((int)workload["actual"]! == 0) return;
+            if (deadline.Elapsed > TimeSpan.FromSeconds(90)) throw new TimeoutException($"{revision} was not scaled to zero within 90 s");
+            await Task.Delay(100, ct);
+        }
+    }
+
+    /// <summary>One request through the activator to a revision at zero; milliseconds until its whole response.</summary>
+    private static async Task<double> FirstResponseAsync(HttpClient activator, string host, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Host = host;
+        var start = Stopwatch.GetTimestamp();
+        using var response = await activator.SendAsync(request, ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        if (response.StatusCode != HttpStatusCode.OK || body != Body)
+            throw new InvalidOperationException($"{host}: {(int)response.StatusCode} {body}");
+        return elapsed;
+    }
+
+    /// <summary>
+    /// The baseline: starts the app as the process backend would (dotnet, PORT, TARGET) and polls its port with GET /
+    /// (a refused connection returns at once; 1 ms between tries) until it answers; milliseconds from just before the
+    /// start to that answer. The process is killed afterwards.
+    /// </summary>
+    private static async Task<double> DirectStartAsync(string dll, CancellationToken ct)
+    {
+        var port = FreePort.Next();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { dll },
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            Environment = { ["PORT"] = port.ToString(CultureInfo.InvariantCulture), ["TARGET"] = "cold" },
+        };
+        using var probe = LoopbackClient(port);
+        var start = Stopwatch.GetTimestamp();
+        using var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    using var response = await probe.GetAsync("/", ct);
+                    var body = await response.Content.ReadAsStringAsync(ct);
+                    if (response.StatusCode == HttpStatusCode.OK && body == Body) return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                }
+                catch (HttpRequestException)
+                {
+                }
+                if (process.HasExited) throw new InvalidOperationException($"{dll} exited with {process.ExitCode} before answering");
+                if (Stopwatch.GetElapsedTime(start) > TimeSpan.FromSeconds(30)) throw new TimeoutException($"{dll} did not answer on {port} within 30 s");
+                await Task.Delay(1, ct);
+            }
+        }
+        finally
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+    }
+
+    /// <summary>A client whose connections all go to 127.0.0.1:<paramref name="port"/>; the Host header says where.</summary>
+    private static HttpClient LoopbackClient(int port) => new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        ConnectCallback = async (_, ct) =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), ct);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+    })
+    { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(60) };
+
+    private sealed record Summary(int Count, double P50, double P99, double Min, double Max)
+    {
+        public static Summary Of(List<double> samples)
+        {
+            var sorted = samples.Order().ToArray();
+            return new Summary(sorted.Length, Percentile(sorted, 0.50), Percentile(sorted, 0.99), sorted[0], sorted[^1]);
+        }
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"{Count} starts: p50 {P50:0.0} ms  p99 {P99:0.0} ms{(Count < 100 ? " (= max)" : "")}  min {Min:0.0} ms  max {Max:0.0} ms");
+
+        private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+    }
+}
