@@ -118,7 +118,7 @@ public class ServingStack : IAsyncLifetime
                 command: ["dotnet", "Platform.Autoscaler.dll"]
                 env:
                   Keda__Port: "{FreePort.Next()}"
-                  Autoscaler__Mode: InProcess
+                  Autoscaler__Mode: Actors
                   Autoscaler__Defaults__StableWindow: "{Options.StableWindow:c}"
                   Autoscaler__Defaults__ScaleToZeroGracePeriod: "{Options.ScaleToZeroGracePeriod:c}"
                   Autoscaler__Defaults__TickInterval: "{Options.TickInterval:c}"
