@@ -120,6 +120,10 @@ public sealed class RevisionAutoscaler
     {
         var window = Spec.Metric == ScalingMetric.Rps ? _rps : _concurrency;
         var second = now.ToUnixTimeSeconds();
+        // The activator reports a second after it ends, so the current second usually has no report yet: it is being
+        // collected, not silent. Averaging up to the last reported second avoids reading (window - 1) / window of the
+        // load (5/6 with a 6-second window); a longer gap is real silence and counts as zeros.
+        if (window.LastWrite is { } last && second - last == 1) second = last;
         if (window.HasData(second)) return MetricObservation.Of(window.StableAverage(second), window.PanicAverage(second));
         // An unreachable revision gets no routed traffic at all, so silence there is a true zero.
         return Spec.Reachable ? MetricObservation.NoData : MetricObservation.Of(0, 0);

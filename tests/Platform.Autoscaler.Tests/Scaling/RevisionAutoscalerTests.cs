@@ -13,6 +13,23 @@ public class RevisionAutoscalerTests
     }
 
     [Fact]
+    public void TheCurrentSecondWithoutAReportYetDoesNotCountAsSilence()
+    {
+        var spec = Revision(a => a with { Window = TimeSpan.FromSeconds(6) });
+        var start = DateTimeOffset.Parse("2026-01-01T00:00:00Z");
+        var autoscaler = new RevisionAutoscaler(new RevisionKey("default", "hello-00001"), DeciderSpec.Resolve(new AutoscalerDefaults(), spec), start);
+        for (var t = 0; t < 10; t++)
+        {
+            var at = start.AddSeconds(t + 0.5); // each second's report arrives half-way through it
+            autoscaler.Record(new RevisionStat("default", "hello-00001", at, 20, 20), at);
+        }
+        // Just after second 10 began, its report has not come yet: the average is still the load, not 5/6 of it.
+        Assert.Equal(20, autoscaler.Observe(start.AddSeconds(10.1)).Stable, 6);
+        // Three silent seconds later the gap is real and counts as zeros.
+        Assert.True(autoscaler.Observe(start.AddSeconds(12.1)).Stable < 20);
+    }
+
+    [Fact]
     public void SteadyLoadSettlesOnCeilOfConcurrencyOverTarget()
     {
         var sim = Simulation.For(Revision()).Run(180, _ => 35);
