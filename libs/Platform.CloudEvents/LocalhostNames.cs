@@ -32,12 +32,4 @@ public static class LocalhostNames
             throw;
         }
     }
-
-    /// <summary>A handler with <see cref="ConnectAsync"/> for clients that deliver to Platform addresses.</summary>
-    public static SocketsHttpHandler Handler(int maxConnectionsPerServer = 256) => new()
-    {
-        MaxConnectionsPerServer = maxConnectionsPerServer,
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-        ConnectCallback = ConnectAsync,
-    };
 }

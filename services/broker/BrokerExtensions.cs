@@ -52,11 +52,16 @@ public static class BrokerExtensions
     /// </summary>
     private static HttpClient DeliveryHttpClient()
     {
-        var handler = Platform.CloudEvents.LocalhostNames.Handler();
-        handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5);
-        handler.AllowAutoRedirect = false;
-        handler.UseCookies = false;
-        handler.ActivityHeadersPropagator = null;
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = Platform.CloudEvents.LocalhostNames.ConnectAsync,
+            MaxConnectionsPerServer = 256,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            ActivityHeadersPropagator = null,
+        };
         return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 }

@@ -54,7 +54,7 @@ public sealed class RevisionStatsRecorder(TimeProvider time)
     /// per-second reports, a steady zero is what lets the autoscaler scale an idle revision to zero, while no data at
     /// all (the activator is down) keeps the scale where it is.
     /// </summary>
-    public IReadOnlyList<RevisionStat> Snapshot(IEnumerable<(string Namespace, string Name)>? served = null)
+    public IReadOnlyList<RevisionStat> Snapshot(IEnumerable<(string Namespace, string Name)> served)
     {
         var now = time.GetTimestamp();
         var stats = new List<RevisionStat>();
@@ -73,12 +73,9 @@ public sealed class RevisionStatsRecorder(TimeProvider time)
                 }
             }
         }
-        if (served is not null)
-        {
-            var reported = stats.Select(r => (r.Namespace, r.Revision)).ToHashSet();
-            foreach (var key in served)
-                if (reported.Add(key)) stats.Add(new RevisionStat(key.Namespace, key.Name, 0, 0, 0));
-        }
+        var reported = stats.Select(r => (r.Namespace, r.Revision)).ToHashSet();
+        foreach (var key in served)
+            if (reported.Add(key)) stats.Add(new RevisionStat(key.Namespace, key.Name, 0, 0, 0));
         return stats;
     }
 }
