@@ -96,4 +96,32 @@ public sealed class IngressValidationTests : IAsyncLifetime
         Assert.Equal(label.StartsWith("TTL 0") ? ttlDroppedBefore + 1 : ttlDroppedBefore, _counters.TtlDropped);
         Assert.NotEqual(HttpStatusCode.Accepted, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Before_the_first_routing_table_the_ingress_answers_503_with_retry_after()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(new Routes()); // nothing loaded yet
+        builder.Services.AddSingleton(new BrokerOptions());
+        builder.Services.AddSingleton<BrokerCounters>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new SidecarConnection("http://127.0.0.1:1", null));
+        builder.Services.AddSingleton<EventPublisher>();
+        await using var app = builder.Build();
+        app.MapIngress();
+        await app.StartAsync();
+        using var client = app.GetTestClient();
+
+        foreach (var path in new[] { "/default/default", "/channels/default/orders" })
+        {
+            using var content = new StringContent("x", Encoding.UTF8, "text/plain");
+            using var response = await client.PostAsync(path, content);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("1", response.Headers.RetryAfter?.ToString());
+            Assert.Contains("starting", await response.Content.ReadAsStringAsync());
+        }
+    }
 }
+
