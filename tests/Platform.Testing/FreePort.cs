@@ -6,11 +6,23 @@ namespace Platform.Testing;
 /// <summary>Free TCP ports on loopback, for the real processes that tests start.</summary>
 public static class FreePort
 {
-    /// <summary>A port that was free on 127.0.0.1 a moment ago (the OS picks it).</summary>
+    // The kernel may hand the same ephemeral port out again once its listener is closed: never give one out twice.
+    private static readonly HashSet<int> Given = [];
+
+    /// <summary>A port that was free on 127.0.0.1 a moment ago (the OS picks it), never one this process was given before.</summary>
     public static int Next()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (Given)
+                if (Given.Add(port)) return port;
+        }
+        throw new InvalidOperationException("no fresh free port on 127.0.0.1 after 1000 attempts");
     }
+
+    /// <summary><paramref name="count"/> distinct free ports.</summary>
+    public static int[] Many(int count) => Enumerable.Range(0, count).Select(_ => Next()).ToArray();
 }

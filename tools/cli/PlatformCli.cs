@@ -14,6 +14,7 @@ using Platform.Cli.Commands.Source;
 using Platform.Cli.Commands.Subscription;
 using Platform.Cli.Commands.Trigger;
 using Platform.Cli.Commands.Status;
+using Platform.Cli.Commands.Test;
 using Platform.Cli.Commands.Up;
 using Platform.Cli.Output;
 
@@ -45,6 +46,7 @@ public static class PlatformCli
             SourceCommand.Create(terminal),
             ChannelCommand.Create(terminal),
             SubscriptionCommand.Create(terminal),
+            TestCommand.Create(terminal),
         };
         return root;
     }

@@ -1,3 +1,7 @@
-using Platform.Cli;
+namespace Platform.Cli;
 
-return await PlatformCli.InvokeAsync(args);
+/// <summary>The <c>platform</c> command's entry point.</summary>
+internal static class EntryPoint
+{
+    private static Task<int> Main(string[] args) => PlatformCli.InvokeAsync(args);
+}

@@ -128,14 +128,7 @@ public sealed class KedaGetMetricsBenchmark : IBenchmark
             }
         }
 
-        private static string FindDll()
-        {
-            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Platform.sln"))) dir = dir.Parent;
-            var dll = dir is null ? null : Path.Combine(dir.FullName, "services", "autoscaler", "bin", configuration, "net10.0", "Platform.Autoscaler.dll");
-            return dll is not null && File.Exists(dll) ? dll : throw new FileNotFoundException($"autoscaler build output not found ({dll})");
-        }
+        private static string FindDll() => Platform.Testing.Builds.Output("services/autoscaler", "Platform.Autoscaler.dll");
 
         public void Dispose()
         {

@@ -200,16 +200,7 @@ public sealed class ActorModeStack : IAsyncDisposable
         }
     }
 
-    private static string SidecarDll()
-    {
-        var autoscaler = AutoscalerProcess.FindAutoscalerDll();
-        // services/autoscaler/bin/{Configuration}/net10.0/Platform.Autoscaler.dll → the sidecar's build of the same configuration.
-        var configuration = new DirectoryInfo(Path.GetDirectoryName(autoscaler)!).Parent!.Name;
-        var root = new DirectoryInfo(autoscaler).Parent;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Platform.sln"))) root = root.Parent;
-        var dll = Path.Combine(root!.FullName, "tools", "sidecar", "Platform.Sidecar", "bin", configuration, "net10.0", "platform-sidecar.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the sidecar first: {dll}");
-    }
+    private static string SidecarDll() => Platform.Testing.Builds.Output("tools/sidecar/Platform.Sidecar", "platform-sidecar.dll");
 
     private static void Kill(Process? process)
     {

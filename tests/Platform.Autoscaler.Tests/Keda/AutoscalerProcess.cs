@@ -85,16 +85,7 @@ public sealed class AutoscalerProcess : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    internal static string FindAutoscalerDll()
-    {
-        var baseDir = AppContext.BaseDirectory;
-        var configuration = baseDir.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dir = new DirectoryInfo(baseDir);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Platform.sln"))) dir = dir.Parent;
-        if (dir is null) throw new InvalidOperationException($"repository root (Platform.sln) not found above {baseDir}");
-        var dll = Path.Combine(dir.FullName, "services", "autoscaler", "bin", configuration, "net10.0", "Platform.Autoscaler.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the autoscaler first: {dll}");
-    }
+    internal static string FindAutoscalerDll() => Platform.Testing.Builds.Output("services/autoscaler", "Platform.Autoscaler.dll");
 }
 
 [CollectionDefinition(Name)]

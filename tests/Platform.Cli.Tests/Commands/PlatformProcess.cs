@@ -5,33 +5,15 @@ namespace Platform.Cli.Tests.Commands;
 
 /// <summary>
 /// Runs the built CLI (<c>tools/cli/bin/{configuration}/net10.0/platform.dll</c>) as a child process, with the
-/// real sidecar (<c>PLATFORM_SIDECAR</c>), building the sidecar once when its dll is missing.
+/// real sidecar of the same build (<c>PLATFORM_SIDECAR</c>).
 /// </summary>
 public sealed class PlatformProcess
 {
-    public string CliDll { get; } = Path.Combine(RepoRoot.Path, "tools", "cli", "bin", RepoRoot.Configuration, "net10.0", "platform.dll");
+    public string CliDll { get; } = Platform.Testing.Builds.Output("tools/cli", "platform.dll");
 
-    public string SidecarDll { get; } = FindOrBuildSidecar();
+    public string SidecarDll { get; } = Platform.Testing.Builds.Output("tools/sidecar/Platform.Sidecar", "platform-sidecar.dll");
 
     public string Dotnet { get; } = Platform.Cli.Runner.Processes.ChildProcess.FindOnPath("dotnet") ?? "dotnet";
-
-    private static string FindOrBuildSidecar()
-    {
-        if (Environment.GetEnvironmentVariable("PLATFORM_SIDECAR") is { Length: > 0 } given && File.Exists(given)) return given;
-        string Path(string configuration) => System.IO.Path.Combine(RepoRoot.Path, "tools", "sidecar", "Platform.Sidecar", "bin", configuration, "net10.0", "platform-sidecar.dll");
-        foreach (var configuration in new[] { RepoRoot.Configuration, "Debug", "Release" })
-            if (File.Exists(Path(configuration))) return Path(configuration);
-        var build = Process.Start(new ProcessStartInfo("dotnet", ["build", System.IO.Path.Combine(RepoRoot.Path, "tools", "sidecar", "Platform.Sidecar"), "-c", RepoRoot.Configuration, "-nologo", "-v", "q"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = build.StandardOutput.ReadToEndAsync();
-        build.StandardError.ReadToEnd();
-        build.WaitForExit();
-        if (build.ExitCode != 0) throw new InvalidOperationException("building the sidecar failed:\n" + output.Result);
-        return Path(RepoRoot.Configuration);
-    }
 
     /// <summary>Starts <c>platform {args}</c> and returns once a stdout line contains <paramref name="until"/>.</summary>
     public async Task<(Process Process, System.Text.StringBuilder Output)> StartAsync(string workingDirectory, string until, TimeSpan timeout, params string[] args)

@@ -2,15 +2,21 @@ using Platform.Eventing.Filters.Cesql;
 
 namespace Platform.Eventing.Filters.Tests.Cesql;
 
-/// <summary>Every case of every file of the CloudEvents SQL TCK: no skips, no exclusions.</summary>
+/// <summary>
+/// Every case of every file of the CloudEvents SQL TCK, no exclusions. Without the TCK on the machine there is one
+/// row, skipped with the reason (failed under CI=true).
+/// </summary>
 public sealed class CesqlTckTests
 {
-    public static IEnumerable<object[]> Cases() => CesqlTck.Cases.Select(c => new object[] { c.File, c.Index, c.Name });
+    public static IEnumerable<object[]> Cases() => CesqlTck.Missing is null
+        ? CesqlTck.Cases.Select(c => new object[] { c.File, c.Index, c.Name })
+        : [["(the TCK is missing)", -1, "every TCK case"]];
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Cases))]
     public void Case(string file, int index, string name)
     {
+        CesqlTck.RequirePresent();
         var tck = CesqlTck.Cases.Single(c => c.File == file && c.Index == index);
         Assert.Equal(name, tck.Name);
 
@@ -42,9 +48,10 @@ public sealed class CesqlTckTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Every_file_of_the_TCK_is_read_and_has_cases()
     {
+        CesqlTck.RequirePresent();
         var files = CesqlTck.Files.Select(Path.GetFileName).ToList();
         Assert.True(files.Count >= 18, $"expected the 18 TCK files in {CesqlTck.Directory}, found {files.Count}");
         foreach (var file in files)

@@ -32,10 +32,7 @@ public class ServingStack : IAsyncLifetime
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "platform-e2e-" + Guid.NewGuid().ToString("N")[..8]);
 
     /// <summary>The repository root (the folder holding Platform.sln).</summary>
-    public static string Root { get; } = FindRoot();
-
-    /// <summary>The build configuration of the caller's binaries, and so of the binaries started.</summary>
-    public static string Configuration { get; } = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+    public static string Root => Builds.Root;
 
     /// <summary>Autoscaler settings; set before <see cref="InitializeAsync"/>.</summary>
     public ServingStackOptions Options { get; init; } = new();
@@ -80,7 +77,7 @@ public class ServingStack : IAsyncLifetime
             File.WriteAllText(Path.Combine(_dir, "components", file),
                 File.ReadAllText(Path.Combine(Root, "components", "local", file)).Replace("localhost:6379", _redis.HostPort, StringComparison.Ordinal));
 
-        var ports = Enumerable.Range(0, 12).Select(_ => FreePort.Next()).Distinct().ToArray();
+        var ports = FreePort.Many(12);
         (ControllerPort, ActivatorPort, AutoscalerPort) = (ports[0], ports[1], ports[2]);
         File.WriteAllText(Path.Combine(_dir, "dapr.yaml"), $"""
             version: 1
@@ -178,16 +175,8 @@ public class ServingStack : IAsyncLifetime
         return File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(40)) : "(no log)";
     }
 
-    /// <summary>A file of a project's build output, e.g. <c>Bin("samples/helloworld", "helloworld.dll")</c>.</summary>
-    public static string Bin(string project, string file) =>
-        Path.Combine(Root, project, "bin", Configuration, "net10.0", file);
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Platform.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Platform.sln not found above " + AppContext.BaseDirectory);
-    }
+    /// <summary>A file of a project's build output (the caller's configuration), e.g. <c>Bin("samples/helloworld", "helloworld.dll")</c>.</summary>
+    public static string Bin(string project, string file) => Builds.Output(project, file);
 }
 
 /// <summary>What a CLI run printed.</summary>

@@ -1,36 +1,16 @@
-using System.Diagnostics;
 using Platform.Workloads.Local;
 
 namespace Platform.Workloads.Tests.Local;
 
-/// <summary>The repository root and the built helloworld sample (built here when missing).</summary>
+/// <summary>The repository root and the built helloworld sample (of this test build's configuration).</summary>
 public sealed class HelloWorldApp : IAsyncLifetime
 {
-    public string RepositoryRoot { get; } = FindRoot();
+    public string RepositoryRoot => Platform.Testing.Builds.Root;
 
     /// <summary>Relative to <see cref="RepositoryRoot"/>, as a revision's args would say it.</summary>
-    // The Release build made by `./platform test` when present, so no test builds while others run; else Debug.
-    public string Dll => File.Exists(Path.Combine(RepositoryRoot, "samples/helloworld/bin/Release/net10.0/helloworld.dll"))
-        ? "samples/helloworld/bin/Release/net10.0/helloworld.dll"
-        : "samples/helloworld/bin/Debug/net10.0/helloworld.dll";
+    public string Dll { get; } = Path.GetRelativePath(Platform.Testing.Builds.Root, Platform.Testing.Builds.Output("samples/helloworld", "helloworld.dll"));
 
-    public async Task InitializeAsync()
-    {
-        if (File.Exists(Path.Combine(RepositoryRoot, Dll)))
-        {
-            return;
-        }
-
-        using var build = Process.Start(new ProcessStartInfo("dotnet", ["build", "samples/helloworld", "-nologo", "-v", "q"])
-        {
-            WorkingDirectory = RepositoryRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = build.StandardOutput.ReadToEndAsync();
-        await build.WaitForExitAsync();
-        Assert.True(build.ExitCode == 0, "dotnet build samples/helloworld failed:\n" + await output);
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
     /// <summary>Where this class's backends write replica logs; removed when the class is done.</summary>
     public string LogsRoot { get; } = Path.Combine(Path.GetTempPath(), "platform-workloads-tests", Guid.NewGuid().ToString("N")[..8]);
@@ -43,19 +23,6 @@ public sealed class HelloWorldApp : IAsyncLifetime
         }
 
         return Task.CompletedTask;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Platform.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Platform.sln not found above " + AppContext.BaseDirectory);
     }
 }
 

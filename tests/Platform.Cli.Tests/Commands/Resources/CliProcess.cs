@@ -6,7 +6,7 @@ namespace Platform.Cli.Tests.Commands.Resources;
 /// <summary>Runs the built CLI (<c>tools/cli/bin/{configuration}/net10.0/platform.dll</c>) as a child process against an API.</summary>
 public static class CliProcess
 {
-    public static string Dll { get; } = Path.Combine(RepoRoot.Path, "tools", "cli", "bin", RepoRoot.Configuration, "net10.0", "platform.dll");
+    public static string Dll { get; } = Platform.Testing.Builds.Output("tools/cli", "platform.dll");
 
     /// <summary>Runs <c>platform {args}</c> with <c>PLATFORM_SERVER={server}</c>, feeding <paramref name="stdin"/> when given.</summary>
     public static async Task<(int Code, string Out, string Err)> RunAsync(string server, ITestOutputHelper log, string? stdin, params string[] args)
