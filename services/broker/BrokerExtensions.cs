@@ -6,8 +6,8 @@ using Platform.Broker.Reconciling;
 using Platform.Broker.Resources;
 using Platform.Broker.Routing;
 using Platform.Broker.Streams;
-using Platform.ServingController.Store;
-using Platform.ServingController.Store.Http;
+using Platform.ControlPlane.Store;
+using Platform.ControlPlane.Http;
 
 namespace Platform.Broker;
 

@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Platform.ServingController.Kinds;
-using Platform.ServingController.Persistence;
-using Platform.ServingController.Store.Http;
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Server.Persistence;
+using Platform.ControlPlane.Http;
 
 namespace Platform.ServingController.Tests;
 
@@ -38,10 +38,10 @@ public sealed class ApiHost : IAsyncDisposable
     public HttpResourceStore Store { get; }
     public IServiceProvider Services => _factory.Services;
 
-    public static ResourceKind Service => ResourceKinds.Knative.FindByWord("ksvc")!;
-    public static ResourceKind Configuration => ResourceKinds.Knative.FindByWord("configuration")!;
-    public static ResourceKind Revision => ResourceKinds.Knative.FindByWord("revision")!;
-    public static ResourceKind Route => ResourceKinds.Knative.FindByWord("route")!;
+    public static ResourceKind Service => ResourceKinds.Knative.FindByName("ksvc")!;
+    public static ResourceKind Configuration => ResourceKinds.Knative.FindByName("configuration")!;
+    public static ResourceKind Revision => ResourceKinds.Knative.FindByName("revision")!;
+    public static ResourceKind Route => ResourceKinds.Knative.FindByName("route")!;
 
     public const string Services_ = "/apis/serving.knative.dev/v1/namespaces/default/services";
 

@@ -4,7 +4,7 @@ namespace Platform.Resources.Meta;
 
 /// <summary>
 /// Any resource of the model: <c>apiVersion</c>, <c>kind</c> and <c>metadata</c>. Concrete kinds derive from
-/// <see cref="Resource{TSpec, TStatus}"/>; <see cref="Serialization.KindRegistry"/> maps apiVersion+kind to the type.
+/// <see cref="Resource{TSpec, TStatus}"/>; <see cref="Serialization.ResourceTypes"/> maps apiVersion+kind to the type.
 /// </summary>
 public abstract class Resource
 {

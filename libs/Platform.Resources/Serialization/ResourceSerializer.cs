@@ -5,7 +5,6 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Platform.Resources.Meta;
 using Platform.Resources.Validation;
-using YamlDotNet.Core;
 
 namespace Platform.Resources.Serialization;
 
@@ -16,10 +15,10 @@ namespace Platform.Resources.Serialization;
 /// </summary>
 public sealed class ResourceSerializer
 {
-    /// <summary>Creates a serializer for the kinds of <paramref name="registry"/>.</summary>
-    public ResourceSerializer(KindRegistry registry)
+    /// <summary>Creates a serializer for the modelled kinds of <paramref name="types"/>.</summary>
+    public ResourceSerializer(ResourceTypes types)
     {
-        Registry = registry;
+        Types = types;
         JsonOptions = new JsonSerializerOptions
         {
             PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -36,10 +35,10 @@ public sealed class ResourceSerializer
     private readonly JsonSerializerOptions _indented;
 
     /// <summary>A serializer for every Knative kind Platform serves.</summary>
-    public static ResourceSerializer Default { get; } = new(KindRegistry.Default);
+    public static ResourceSerializer Default { get; } = new(ResourceTypes.Knative);
 
-    /// <summary>The kinds this serializer reads.</summary>
-    public KindRegistry Registry { get; }
+    /// <summary>The kinds this serializer reads, with their C# types.</summary>
+    public ResourceTypes Types { get; }
 
     /// <summary>The System.Text.Json options used for every resource (camelCase, nulls omitted).</summary>
     public JsonSerializerOptions JsonOptions { get; }
@@ -74,10 +73,9 @@ public sealed class ResourceSerializer
         {
             documents = YamlText.Parse(text);
         }
-        catch (YamlException e)
+        catch (YamlSyntaxException e)
         {
-            var message = e.InnerException is YamlException inner ? inner.Message : e.Message;
-            errors.Add(new ReadError(1, "", $"malformed YAML: {StripMark(message)}", (int)e.Start.Line, (int)e.Start.Column));
+            errors.Add(new ReadError(1, "", $"malformed YAML: {e.Reason}", e.Line, e.Column));
             return new ReadResult(resources, errors);
         }
 
@@ -107,7 +105,7 @@ public sealed class ResourceSerializer
 
     /// <summary>Reads exactly one resource of kind <typeparamref name="T"/>.</summary>
     public T ReadOne<T>(string text) where T : Resource =>
-        ReadOne(text) as T ?? throw new ResourceFormatException([new ReadError(1, "kind", $"expected {Registry.For<T>().Kind}")]);
+        ReadOne(text) as T ?? throw new ResourceFormatException([new ReadError(1, "kind", $"expected {Types.KindOf<T>().Kind}")]);
 
     /// <summary>Reads one resource from an already parsed JSON object (e.g. a merge-patched object).</summary>
     public ReadResult ReadNode(JsonNode node)
@@ -238,10 +236,10 @@ public sealed class ResourceSerializer
             return;
         }
 
-        var info = Registry.Find(apiVersion, kind);
+        var info = Types.Find(apiVersion, kind);
         if (info is null)
         {
-            var others = Registry.WithKind(kind).Select(k => k.ApiVersion).ToList();
+            var others = Types.Kinds.WithKind(kind).Where(k => Types.TypeOf(k) is not null).Select(k => k.ApiVersion).ToList();
             errors.Add(others.Count > 0
                 ? new ReadError(number, FieldPath.Child(path, "apiVersion"), $"{apiVersion} does not serve kind {kind}; use {string.Join(" or ", others)}")
                 : new ReadError(number, FieldPath.Child(path, "kind"), $"unknown kind \"{kind}\" in {apiVersion}"));
@@ -249,7 +247,7 @@ public sealed class ResourceSerializer
         }
 
         var check = new SchemaCheck(JsonOptions, document, number);
-        check.Check(obj, info.Type, path);
+        check.Check(obj, info.Value.Type, path);
         if (check.Errors.Count > 0)
         {
             errors.AddRange(check.Errors);
@@ -258,7 +256,7 @@ public sealed class ResourceSerializer
 
         try
         {
-            resources.Add((Resource)obj.Deserialize(info.Type, JsonOptions)!);
+            resources.Add((Resource)obj.Deserialize(info.Value.Type, JsonOptions)!);
         }
         catch (JsonException e)
         {
@@ -289,12 +287,5 @@ public sealed class ResourceSerializer
     {
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         return (cut > 0 ? message[..cut] : message).Trim();
-    }
-
-    private static string StripMark(string message)
-    {
-        // YamlDotNet prefixes "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; the position is reported separately.
-        var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
-        return cut >= 0 && message.StartsWith("(Line", StringComparison.Ordinal) ? message[(cut + 3)..] : message;
     }
 }

@@ -49,10 +49,37 @@ internal static partial class YamlText
         public int Nodes { get; set; } = 1;
     }
 
-    /// <summary>Parses every document; throws <see cref="YamlException"/> with a position on bad input.</summary>
+    /// <summary>Parses every document; throws <see cref="YamlSyntaxException"/> with a position on bad input.</summary>
     public static List<ParsedDocument> Parse(string text)
     {
         var parser = new Parser(new StringReader(text));
+        try
+        {
+            return ParseAll(parser);
+        }
+        catch (YamlException e)
+        {
+            var innermost = e;
+            while (innermost.InnerException is YamlException inner) innermost = inner;
+            throw new YamlSyntaxException((int)e.Start.Line, (int)e.Start.Column, StripMark(innermost.Message), e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner reports some malformed input (an unclosed flow sequence at the end) this way.
+            var at = parser.Current?.Start ?? Mark.Empty;
+            throw new YamlSyntaxException((int)at.Line, (int)at.Column, e.Message, e);
+        }
+    }
+
+    private static string StripMark(string message)
+    {
+        // YamlDotNet prefixes "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; the position is reported separately.
+        var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
+        return cut >= 0 && message.StartsWith("(Line", StringComparison.Ordinal) ? message[(cut + 3)..] : message;
+    }
+
+    private static List<ParsedDocument> ParseAll(Parser parser)
+    {
         var documents = new List<ParsedDocument>();
         parser.Consume<StreamStart>();
         while (parser.TryConsume<DocumentStart>(out _))
@@ -224,6 +251,17 @@ internal static partial class YamlText
             return JsonValue.Create(value);
         }
 
+        // YAML 1.2 core schema: 0x hexadecimal and 0o octal integers (kubectl's YAML 1.1 reads 0x the same way).
+        if (value.Length > 2 && value[0] == '0' && value[1] is 'x' or 'o')
+        {
+            var digits = value.AsSpan(2);
+            var hex = value[1] == 'x';
+            if (hex ? long.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var h) && digits.ToString().All(char.IsAsciiHexDigit)
+                    : digits.ToString().All(c => c is >= '0' and <= '7') && TryOctal(digits, out h))
+                return JsonValue.Create(h);
+            return JsonValue.Create(value);
+        }
+
         if (Integer().IsMatch(value))
         {
             if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
@@ -240,6 +278,17 @@ internal static partial class YamlText
         }
 
         return JsonValue.Create(value);
+    }
+
+    private static bool TryOctal(ReadOnlySpan<char> digits, out long value)
+    {
+        value = 0;
+        foreach (var c in digits)
+        {
+            if (value > (long.MaxValue >> 3)) return false;
+            value = (value << 3) + (c - '0');
+        }
+        return digits.Length > 0;
     }
 
     /// <summary>

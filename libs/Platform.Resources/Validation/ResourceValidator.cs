@@ -85,6 +85,9 @@ public sealed class ResourceValidator
             case ContainerSource container:
                 SourceRules.ContainerSource(container, errors);
                 break;
+            case Autoscaling.PodAutoscaler pa:
+                AutoscalingRules.PodAutoscaler(pa, errors);
+                break;
             default:
                 errors.Add("kind", $"no validation for {resource.GetType().Name}");
                 break;

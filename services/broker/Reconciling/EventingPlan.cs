@@ -10,7 +10,7 @@ using Platform.Resources.Eventing;
 using Platform.Resources.Flows;
 using Platform.Resources.Messaging;
 using Platform.Resources.Meta;
-using Platform.ServingController.Kinds;
+using Platform.ControlPlane.Kinds;
 using FlowParallel = Platform.Resources.Flows.Parallel;
 using EventBroker = Platform.Resources.Eventing.Broker;
 

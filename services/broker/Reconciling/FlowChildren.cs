@@ -5,7 +5,7 @@ using Platform.Resources.Flows;
 using Platform.Resources.Messaging;
 using Platform.Resources.Meta;
 using Platform.Resources.Serialization;
-using Platform.ServingController.Kinds;
+using Platform.ControlPlane.Kinds;
 using Platform.Broker.Resources;
 using FlowParallel = Platform.Resources.Flows.Parallel;
 

@@ -1,4 +1,4 @@
-using Platform.ServingController.Kinds;
+using Platform.ControlPlane.Kinds;
 
 namespace Platform.Broker.Resources;
 

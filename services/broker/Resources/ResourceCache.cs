@@ -3,8 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Resources.Meta;
 using Platform.Resources.Serialization;
-using Platform.ServingController.Kinds;
-using Platform.ServingController.Store;
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
 
 namespace Platform.Broker.Resources;
 
@@ -87,8 +87,8 @@ public sealed class ResourceCache
         // Lenient second chance: fields the typed model does not know must not hide the whole object.
         try
         {
-            var kindInfo = ResourceSerializer.Default.Registry.Find(obj.Str("apiVersion") ?? "", obj.Str("kind") ?? "");
-            if (kindInfo is not null && obj.Deserialize(kindInfo.Type, ResourceSerializer.Default.JsonOptions) is Resource r)
+            var modelled = ResourceSerializer.Default.Types.Find(obj.Str("apiVersion") ?? "", obj.Str("kind") ?? "");
+            if (modelled is { Type: var type } && obj.Deserialize(type, ResourceSerializer.Default.JsonOptions) is Resource r)
                 return new CachedObject(obj, r, null);
         }
         catch (JsonException) { }

@@ -1,5 +1,5 @@
-using Platform.ServingController.Kinds;
-using Platform.ServingController.Store;
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
 
 namespace Platform.Broker.Resources;
 

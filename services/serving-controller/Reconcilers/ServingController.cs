@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Platform.ServingController.Kinds;
+using Platform.ControlPlane.Kinds;
 using Platform.ServingController.Reconcilers.Configuration;
 using Platform.ServingController.Reconcilers.Revision;
 using Platform.ServingController.Reconcilers.Route;
 using Platform.ServingController.Reconcilers.Service;
-using Platform.ServingController.Store;
+using Platform.ControlPlane.Store;
+using Platform.ControlPlane.Server.Catalog;
 using Platform.ServingController.Workloads;
 using Platform.Workloads;
 

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Resources.Meta;
-using Platform.ServingController.Kinds;
-using Platform.ServingController.Store;
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
+using Platform.ControlPlane.Server.Catalog;
 
 namespace Platform.ServingController.Reconcilers;
 

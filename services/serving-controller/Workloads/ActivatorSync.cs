@@ -1,10 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
-using Platform.ServingController.Kinds;
+using Platform.ControlPlane.Kinds;
 using Platform.ServingController.Reconcilers;
 using Platform.ServingController.Reconcilers.Route.Builders;
-using Platform.ServingController.Store;
+using Platform.ControlPlane.Store;
+using Platform.ControlPlane.Server.Catalog;
 using Platform.Workloads;
 
 namespace Platform.ServingController.Workloads;

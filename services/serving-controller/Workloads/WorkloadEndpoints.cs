@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Platform.ServingController.Reconcilers;
 using Platform.ServingController.Reconcilers.Service;
-using Platform.ServingController.Store;
+using Platform.ControlPlane.Store;
+using Platform.ControlPlane.Server.Catalog;
 using Platform.Workloads;
 
 namespace Platform.ServingController.Workloads;

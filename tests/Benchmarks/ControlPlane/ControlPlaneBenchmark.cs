@@ -10,7 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Platform.Benchmarks.Harness;
 using Platform.ServiceDefaults;
-using Platform.ServingController.Api;
+using Platform.ControlPlane.Server.Http;
+using Platform.ControlPlane.Server.Hosting;
 
 namespace Platform.Benchmarks.ControlPlane;
 
@@ -37,8 +38,7 @@ public sealed class ControlPlaneBenchmark : IBenchmark
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration["ControlPlane:Persistence"] = "memory";
-        builder.Configuration["ControlPlane:PublishChanges"] = "false";
-        builder.AddControlPlane();
+        builder.AddControlPlaneServer();
         await using var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapControlPlaneApi();

@@ -4,7 +4,7 @@ using CloudNative.CloudEvents;
 using Microsoft.AspNetCore.Http;
 using Platform.Broker.Resources;
 using Platform.Broker.Tests.Infrastructure;
-using Platform.ServingController.Store;
+using Platform.ControlPlane.Store;
 
 namespace Platform.Broker.Tests.EndToEnd;
 

@@ -4,9 +4,9 @@ using CloudNative.CloudEvents;
 using Platform.Broker.Resources;
 using Platform.CloudEvents;
 using Platform.Resources.Serialization;
-using Platform.ServingController.Kinds;
-using Platform.ServingController.Store;
-using Platform.ServingController.Store.Http;
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
+using Platform.ControlPlane.Http;
 using Platform.Testing;
 
 namespace Platform.Broker.Tests.Infrastructure;

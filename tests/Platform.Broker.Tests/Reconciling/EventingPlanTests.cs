@@ -8,7 +8,7 @@ using Platform.Resources.Eventing;
 using Platform.Resources.Flows;
 using Platform.Resources.Meta;
 using Platform.Resources.Serialization;
-using Platform.ServingController.Store;
+using Platform.ControlPlane.Store;
 using Parallel = Platform.Resources.Flows.Parallel;
 
 namespace Platform.Broker.Tests.Reconciling;

@@ -1,8 +1,12 @@
 using System.Text.Json.Nodes;
-using Platform.ServingController.Admission;
-using Platform.ServingController.Api;
-using Platform.ServingController.Kinds;
-using Platform.ServingController.Store;
+using Platform.ControlPlane.Server.Admission;
+using Platform.Resources.Serialization;
+using Platform.Resources.Validation;
+using Platform.ControlPlane.Server.Http;
+using Platform.ControlPlane.Server.Hosting;
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
+using Platform.ControlPlane.Server.Catalog;
 
 namespace Platform.ServingController.Tests.Admission;
 
@@ -115,7 +119,7 @@ public sealed class RulesTests
     [InlineData("a: |\n  line1\n  line2\n", """{"a":"line1\nline2\n"}""")]
     public void Yaml_scalars_resolve_by_the_yaml_1_2_core_schema(string yaml, string json)
     {
-        var doc = Assert.Single(YamlJson.ParseDocuments(yaml));
+        var doc = Assert.Single(YamlDocuments.Parse(yaml));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(json), doc), doc?.ToJsonString());
     }
 
@@ -123,14 +127,14 @@ public sealed class RulesTests
     public void Yaml_round_trips_through_json_keeping_strings_strings()
     {
         var original = JsonNode.Parse("""{"a":"1","b":"yes","c":"true","d":"","e":"x: y","f":"multi\nline\n","g":[],"h":{},"i":1.5,"j":null,"k":"~"}""");
-        var back = Assert.Single(YamlJson.ParseDocuments(YamlJson.ToYaml(original)));
+        var back = Assert.Single(YamlDocuments.Parse(YamlDocuments.Write(original)));
         Assert.True(JsonNode.DeepEquals(original, back), back?.ToJsonString());
     }
 
     [Fact]
     public void Multi_document_yaml_skips_empty_documents()
     {
-        var docs = YamlJson.ParseDocuments("---\na: 1\n---\n---\nb: 2\n");
+        var docs = YamlDocuments.Parse("---\na: 1\n---\n---\nb: 2\n");
         Assert.Equal(2, docs.Count);
     }
 
@@ -158,7 +162,7 @@ public sealed class RulesTests
     [Fact]
     public void Basic_admission_reports_every_error_at_once()
     {
-        var kind = ResourceKinds.Knative.FindByWord("ksvc")!;
+        var kind = ResourceKinds.Knative.FindByName("ksvc")!;
         var obj = JsonNode.Parse("""{"apiVersion":"serving.knative.dev/v2","kind":"Service","metadata":{"name":"x_y","annotations":{"ok":1},"ownerReferences":[{"kind":"Service"}]}}""")!.AsObject();
         var errors = BasicAdmission.Check(kind, obj).Select(e => e.Path).ToList();
         Assert.Equal(new[] { "apiVersion", "metadata.name", "metadata.annotations[ok]", "metadata.ownerReferences[0].apiVersion", "metadata.ownerReferences[0].name", "metadata.ownerReferences[0].uid" }, errors);
@@ -170,8 +174,8 @@ public sealed class RulesTests
         var kinds = ResourceKinds.Knative;
         Assert.Equal("Service", kinds.FindByPath("serving.knative.dev", "v1", "services")!.Kind);
         Assert.Equal("domainmappings", kinds.FindByKind("serving.knative.dev/v1beta1", "DomainMapping")!.Plural);
-        Assert.Equal("InMemoryChannel", kinds.FindByWord("imc")!.Kind);
-        Assert.Equal("Trigger", kinds.FindByWord("triggers")!.Kind);
-        Assert.Null(kinds.FindByWord("pods"));
+        Assert.Equal("InMemoryChannel", kinds.FindByName("imc")!.Kind);
+        Assert.Equal("Trigger", kinds.FindByName("triggers")!.Kind);
+        Assert.Null(kinds.FindByName("pods"));
     }
 }

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Platform.ServingController.Store;
-using Platform.ServingController.Store.Http;
+using Platform.ControlPlane.Store;
+using Platform.ControlPlane.Server.Catalog;
+using Platform.ControlPlane.Http;
 using Platform.Testing;
 
 namespace Platform.ServingController.Tests.Api;

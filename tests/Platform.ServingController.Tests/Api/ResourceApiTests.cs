@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Platform.ServingController.Store;
+using Platform.ControlPlane.Store;
+using Platform.ControlPlane.Server.Catalog;
 
 namespace Platform.ServingController.Tests.Api;
 
@@ -373,12 +374,12 @@ public sealed class ResourceApiTests : IAsyncLifetime
     [Fact]
     public async Task Every_kind_of_issue_3_is_served()
     {
-        foreach (var kind in Platform.ServingController.Kinds.ResourceKinds.Knative.All)
+        foreach (var kind in Platform.ControlPlane.Kinds.ResourceKinds.Knative.All)
         {
             var body = new JsonObject { ["apiVersion"] = kind.ApiVersion, ["kind"] = kind.Kind, ["metadata"] = new JsonObject { ["name"] = "k-" + kind.Singular } };
             var response = await _host.SendAsync(HttpMethod.Post, $"/apis/{kind.Group}/{kind.Version}/namespaces/ns1/{kind.Plural}", body.ToJsonString());
             Assert.True(response.StatusCode == HttpStatusCode.Created, $"{kind}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
-        Assert.Equal(16, Platform.ServingController.Kinds.ResourceKinds.Knative.All.Count);
+        Assert.Equal(17, Platform.ControlPlane.Kinds.ResourceKinds.Knative.All.Count);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
-using Platform.ServingController.Store;
-using Platform.ServingController.Store.Http;
+using Platform.ControlPlane.Store;
+using Platform.ControlPlane.Server.Catalog;
+using Platform.ControlPlane.Http;
 using Platform.Testing;
 
 namespace Platform.ServingController.Tests.Persistence;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using Platform.ServingController.Persistence;
-using Platform.ServingController.Store;
+using Platform.ControlPlane.Server.Persistence;
+using Platform.ControlPlane.Store;
+using Platform.ControlPlane.Server.Catalog;
 
 namespace Platform.ServingController.Tests.Reconcilers;
 

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Platform.ServingController.Kinds;
-using Platform.ServingController.Store;
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
+using Platform.ControlPlane.Server.Catalog;
 
 namespace Platform.ServingController.Tests.Store;
 

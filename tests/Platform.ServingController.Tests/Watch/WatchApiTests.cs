@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Platform.ServingController.Store;
+using Platform.ControlPlane.Store;
+using Platform.ControlPlane.Server.Catalog;
 
 namespace Platform.ServingController.Tests.Watch;
 

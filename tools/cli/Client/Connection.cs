@@ -1,5 +1,8 @@
+using Platform.ControlPlane.Store;
 using System.CommandLine;
-using Platform.Resources.Serialization;
+using Platform.ControlPlane.Http;
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Kubernetes;
 
 namespace Platform.Cli.Client;
 
@@ -63,7 +66,7 @@ public sealed class Connection
     /// The client the parsed options ask for.
     /// </summary>
     /// <exception cref="ArgumentException">A malformed <c>--server</c> or an unusable kubeconfig (a usage error).</exception>
-    public IResourceClient Open(ParseResult parse, KindRegistry kinds)
+    public IResourceStore Open(ParseResult parse, ResourceKinds kinds)
     {
         var kubeconfig = parse.GetValue(Kubeconfig);
         var context = parse.GetValue(Context);
@@ -71,7 +74,8 @@ public sealed class Connection
         if (kubeconfig is not null || context is not null)
         {
             if (server is not null) throw new ArgumentException("--server: cannot be combined with --kubeconfig/--context (choose local or Kubernetes mode)");
-            return KubernetesResourceClient.FromKubeconfig(kubeconfig, context, kinds);
+            if (kubeconfig is not null && !File.Exists(kubeconfig)) throw new ArgumentException($"--kubeconfig: file \"{kubeconfig}\" not found");
+            return KubernetesResourceStore.FromConfig(kubeconfig, context, kinds);
         }
 
         var (url, source) = server is not null ? (server, "--server")
@@ -79,7 +83,7 @@ public sealed class Connection
             : (DefaultServer, "default");
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             throw new ArgumentException($"{source}: \"{url}\" is not an http(s) URL");
-        return new HttpResourceClient(uri);
+        return HttpResourceStore.Create(uri);
     }
 
     /// <summary>The namespace asked for.</summary>

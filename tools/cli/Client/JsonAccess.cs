@@ -19,7 +19,7 @@ public static class JsonAccess
     }
 
     /// <summary>The string (or number/boolean, as text) at <paramref name="path"/>, or null.</summary>
-    public static string? Str(this JsonNode? node, string path) => node.At(path) is JsonValue value
+    public static string? StringAt(this JsonNode? node, string path) => node.At(path) is JsonValue value
         ? value.GetValueKind() switch
         {
             JsonValueKind.String => value.GetValue<string>(),
@@ -31,15 +31,15 @@ public static class JsonAccess
         : null;
 
     /// <summary>The integer at <paramref name="path"/>, or null.</summary>
-    public static long? Long(this JsonNode? node, string path) =>
-        long.TryParse(node.Str(path), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
+    public static long? LongAt(this JsonNode? node, string path) =>
+        long.TryParse(node.StringAt(path), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
 
     /// <summary>The objects of the array at <paramref name="path"/> (empty when there is none).</summary>
-    public static IReadOnlyList<JsonObject> Objects(this JsonNode? node, string path) =>
+    public static IReadOnlyList<JsonObject> ObjectsAt(this JsonNode? node, string path) =>
         node.At(path) is JsonArray array ? [.. array.OfType<JsonObject>()] : [];
 
     /// <summary>The string map at <paramref name="path"/> (empty when there is none).</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> Map(this JsonNode? node, string path) =>
+    public static IReadOnlyList<KeyValuePair<string, string>> MapAt(this JsonNode? node, string path) =>
         node.At(path) is JsonObject obj
             ? [.. obj.Select(p => new KeyValuePair<string, string>(p.Key, p.Value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : p.Value?.ToJsonString() ?? ""))]
             : [];

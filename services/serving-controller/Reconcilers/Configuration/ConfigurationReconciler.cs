@@ -2,7 +2,8 @@ using Microsoft.Extensions.Options;
 using Platform.Resources.Serving;
 using Platform.ServingController.Reconcilers.Configuration.Builders;
 using Platform.ServingController.Reconcilers.Service;
-using Platform.ServingController.Store;
+using Platform.ControlPlane.Store;
+using Platform.ControlPlane.Server.Catalog;
 
 namespace Platform.ServingController.Reconcilers.Configuration;
 

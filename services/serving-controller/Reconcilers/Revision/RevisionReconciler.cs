@@ -1,7 +1,8 @@
 using Platform.ServingController.Reconcilers.Configuration;
 using Platform.ServingController.Reconcilers.Revision.Builders;
 using Platform.ServingController.Reconcilers.Service;
-using Platform.ServingController.Store;
+using Platform.ControlPlane.Store;
+using Platform.ControlPlane.Server.Catalog;
 using Platform.ServingController.Workloads;
 using Platform.Workloads;
 

@@ -3,7 +3,8 @@ using Platform.Resources.Meta;
 using Platform.Resources.Serving;
 using Platform.ServingController.Reconcilers.Route.Builders;
 using Platform.ServingController.Reconcilers.Service;
-using Platform.ServingController.Store;
+using Platform.ControlPlane.Store;
+using Platform.ControlPlane.Server.Catalog;
 using Platform.ServingController.Workloads;
 
 namespace Platform.ServingController.Reconcilers.Route;

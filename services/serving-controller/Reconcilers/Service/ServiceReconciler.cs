@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Resources.Serving;
-using Platform.ServingController.Kinds;
+using Platform.ControlPlane.Kinds;
 using Platform.ServingController.Reconcilers.Service.Builders;
-using Platform.ServingController.Store;
+using Platform.ControlPlane.Store;
+using Platform.ControlPlane.Server.Catalog;
 
 namespace Platform.ServingController.Reconcilers.Service;
 

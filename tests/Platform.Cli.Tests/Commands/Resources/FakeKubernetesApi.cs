@@ -116,7 +116,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         }
         if (!HttpMethods.IsPost(c.Request.Method) || ns is null) { await Write(c, 405, Status(405, "MethodNotAllowed", "not allowed")); return; }
         var obj = await Body(c);
-        var name = obj.Str("metadata.name") ?? "";
+        var name = obj.StringAt("metadata.name") ?? "";
         if (Refused(name) is { } refusal) { await Write(c, 422, refusal); return; }
         lock (_lock)
         {
@@ -151,14 +151,14 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             {
                 var obj = await Body(c);
                 if (Refused(name) is { } refusal) { await Write(c, 422, refusal); return; }
-                if (obj.Str("metadata.resourceVersion") != current.Str("metadata.resourceVersion"))
+                if (obj.StringAt("metadata.resourceVersion") != current.StringAt("metadata.resourceVersion"))
                 {
                     await Write(c, 409, Status(409, "Conflict", "the object has been modified; please apply your changes to the latest version and try again"));
                     return;
                 }
                 lock (_lock)
                 {
-                    Stamp(obj, ns, (current.Long("metadata.generation") ?? 1) + 1);
+                    Stamp(obj, ns, (current.LongAt("metadata.generation") ?? 1) + 1);
                     if (!DryRun(c)) _objects[key] = obj;
                 }
                 await Write(c, 200, obj);
@@ -174,7 +174,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
                 var patched = (JsonObject)Merge(current, await Body(c))!;
                 lock (_lock)
                 {
-                    Stamp(patched, ns, (current.Long("metadata.generation") ?? 1) + 1);
+                    Stamp(patched, ns, (current.LongAt("metadata.generation") ?? 1) + 1);
                     _objects[key] = patched;
                 }
                 await Write(c, 200, patched);

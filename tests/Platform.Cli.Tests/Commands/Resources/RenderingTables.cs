@@ -62,7 +62,7 @@ public sealed class RenderingTables
         var service = WithConditions("Ready=False:RevisionMissing ConfigurationsReady=True");
         service["status"]!["url"] = "http://x.default.example.com";
         service["status"]!["latestReadyRevisionName"] = "x-00002";
-        var kind = KindRegistry.Default.FindByName("ksvc")!;
+        var kind = Platform.ControlPlane.Kinds.ResourceKinds.Knative.FindByName("ksvc")!;
         var columns = ResourceColumns.For(kind, wide: false, allNamespaces: true);
         Assert.Equal(["NAMESPACE", "NAME", "URL", "LATEST", "AGE", "CONDITIONS", "READY", "REASON"], columns.Select(c => c.Header));
         var row = ResourceColumns.Rows([service], columns, Now)[0];
@@ -72,7 +72,7 @@ public sealed class RenderingTables
     [Fact]
     public void Wide_revision_rows_show_the_image_or_the_local_command()
     {
-        var kind = KindRegistry.Default.FindByName("rev")!;
+        var kind = Platform.ControlPlane.Kinds.ResourceKinds.Knative.FindByName("rev")!;
         var columns = ResourceColumns.For(kind, wide: true, allNamespaces: false);
         Assert.Equal(["NAME", "SERVICE", "GENERATION", "AGE", "CONDITIONS", "READY", "REASON", "IMAGE"], columns.Select(c => c.Header));
         var local = JsonNode.Parse("""{"metadata":{"name":"web-00001","labels":{"serving.knative.dev/service":"web","serving.knative.dev/configurationGeneration":"1"}},"spec":{"containers":[{"command":["python3","-m","http.server"]}]}}""")!.AsObject();
@@ -98,7 +98,7 @@ public sealed class RenderingTables
         var terminal = new Terminal(output, new StringWriter(), false, false);
         var obj = WithConditions("Ready=True");
         obj["status"]!["url"] = "http://" + new string('a', 150) + ".default.example.com";
-        ResourceOutput.Print(terminal, KindRegistry.Default.FindByName("ksvc")!, [obj], null, false, false, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now));
+        ResourceOutput.Print(terminal, Platform.ControlPlane.Kinds.ResourceKinds.Knative.FindByName("ksvc")!, [obj], null, false, false, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now));
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.Contains(new string('a', 150), lines[1]);
@@ -109,7 +109,7 @@ public sealed class RenderingTables
     {
         var service = WithConditions("Ready=False:RevisionFailed:crashed RoutesReady=True ConfigurationsReady=Unknown");
         service["spec"] = JsonNode.Parse("""{"template":{"spec":{"containers":[{"image":"img:1","env":[{"name":"A","value":"1"}]}]}},"traffic":[{"latestRevision":true,"percent":80,"tag":"current"},{"revisionName":"x-00001","percent":20}]}""");
-        var text = Describer.Describe(KindRegistry.Default.FindByName("ksvc")!, service, Now);
+        var text = Describer.Describe(Platform.ControlPlane.Kinds.ResourceKinds.Knative.FindByName("ksvc")!, service, Now);
         Assert.Contains("Name:", text);
         Assert.Contains("Image: img:1", text);
         Assert.Contains(" 80%  @latest #current", text);
@@ -128,10 +128,10 @@ public sealed class RenderingTables
     [InlineData(409, "", "Conflict", "the server answered 409", "")]
     public void Server_status_is_read_as_message_and_causes(int code, string body, string reason, string message, string causes)
     {
-        var status = ApiStatus.Parse(code, body);
-        Assert.Equal(reason, status.Reason);
+        var status = Platform.ControlPlane.Store.StatusParser.Parse(code, body);
+        Assert.Equal(reason, status.Reason.ToString());
         Assert.Equal(message, status.Message);
-        Assert.Equal(causes, string.Join('|', status.Causes.Select(c => c.ToString())));
+        Assert.Equal(causes, string.Join('|', (status.Causes ?? []).Select(c => c.ToString())));
     }
 
     [Fact]

@@ -216,26 +216,26 @@ public sealed class ResourceCommandTests(ApiServer api, ITestOutputHelper log) :
         var template = shop.At("spec.template")!;
         Assert.Equal("1", template.At("metadata.annotations")?["autoscaling.knative.dev/min-scale"]?.ToString());
         Assert.Equal("5", template.At("metadata.annotations")?["autoscaling.knative.dev/max-scale"]?.ToString());
-        Assert.Equal("10", template.Str("spec.containerConcurrency"));
-        Assert.Equal("8081", template.Objects("spec.containers")[0].Objects("ports")[0].Str("containerPort"));
-        Assert.Equal(2, template.Objects("spec.containers")[0].Objects("env").Count);
+        Assert.Equal("10", template.StringAt("spec.containerConcurrency"));
+        Assert.Equal("8081", template.ObjectsAt("spec.containers")[0].ObjectsAt("ports")[0].StringAt("containerPort"));
+        Assert.Equal(2, template.ObjectsAt("spec.containers")[0].ObjectsAt("env").Count);
 
         (code, _, _) = await Run("service", "update", "shop", "--tag", "@latest=current", "--env", "A-", "--no-wait");
         Assert.Equal(ExitCode.Ok, code);
         (code, _, _) = await Run("service", "update", "shop", "--traffic", "current=70,shop-00001=30", "--tag", "shop-00001=old", "--no-wait");
         Assert.Equal(ExitCode.Ok, code);
         shop = await GetJson("ksvc", "shop");
-        var traffic = shop.Objects("spec.traffic");
+        var traffic = shop.ObjectsAt("spec.traffic");
         Assert.Equal(2, traffic.Count);
-        Assert.Contains(traffic, t => t.Str("tag") == "current" && t.Str("latestRevision") == "true" && t.Str("percent") == "70");
-        Assert.Contains(traffic, t => t.Str("tag") == "old" && t.Str("revisionName") == "shop-00001" && t.Str("percent") == "30");
-        Assert.Equal(["B"], shop.At("spec.template")!.Objects("spec.containers")[0].Objects("env").Select(e => e.Str("name")));
+        Assert.Contains(traffic, t => t.StringAt("tag") == "current" && t.StringAt("latestRevision") == "true" && t.StringAt("percent") == "70");
+        Assert.Contains(traffic, t => t.StringAt("tag") == "old" && t.StringAt("revisionName") == "shop-00001" && t.StringAt("percent") == "30");
+        Assert.Equal(["B"], shop.At("spec.template")!.ObjectsAt("spec.containers")[0].ObjectsAt("env").Select(e => e.StringAt("name")));
 
         // Percents that do not sum to 100 are refused locally with the field path; nothing changes.
         (code, _, error) = await Run("service", "update", "shop", "--traffic", "current=50,old=40", "--no-wait");
         Assert.Equal(ExitCode.Usage, code);
         Assert.Contains("spec.traffic: percents sum to 90, want 100", error);
-        Assert.Equal("70", (await GetJson("ksvc", "shop")).Objects("spec.traffic").First(t => t.Str("tag") == "current").Str("percent"));
+        Assert.Equal("70", (await GetJson("ksvc", "shop")).ObjectsAt("spec.traffic").First(t => t.StringAt("tag") == "current").StringAt("percent"));
 
         (code, _, error) = await Run("service", "update", "shop", "--traffic", "current=abc", "--no-wait");
         Assert.Equal(ExitCode.Usage, code);
@@ -358,8 +358,8 @@ public sealed class ResourceCommandTests(ApiServer api, ITestOutputHelper log) :
         (code, output, _) = await Run("trigger", "describe", "paid");
         Assert.Contains("type: dev.example.paid", output);
         var trigger = await GetJson("trigger", "paid");
-        Assert.Equal("Service", trigger.Str("spec.subscriber.ref.kind"));
-        Assert.Equal("serving.knative.dev/v1", trigger.Str("spec.subscriber.ref.apiVersion"));
+        Assert.Equal("Service", trigger.StringAt("spec.subscriber.ref.kind"));
+        Assert.Equal("serving.knative.dev/v1", trigger.StringAt("spec.subscriber.ref.apiVersion"));
 
         (code, _, _) = await Run("source", "ping", "create", "beat", "--schedule", "*/1 * * * *", "--data", "{\"n\":1}", "--sink", "broker:events");
         Assert.Equal(ExitCode.Ok, code);

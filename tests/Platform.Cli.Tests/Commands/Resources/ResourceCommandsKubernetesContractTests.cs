@@ -73,7 +73,7 @@ public sealed class ResourceCommandsKubernetesContractTests : IAsyncLifetime
         (code, output, _) = await Run("apply", "-f", File(Service("one", "img:2")));
         Assert.Equal(ExitCode.Ok, code);
         Assert.Contains("service.serving.knative.dev/one configured", output);
-        Assert.Equal("img:2", _api.Stored("serving.knative.dev/v1/services", "default", "one")!.At("spec.template.spec")!.Objects("containers")[0].Str("image"));
+        Assert.Equal("img:2", _api.Stored("serving.knative.dev/v1/services", "default", "one")!.At("spec.template.spec")!.ObjectsAt("containers")[0].StringAt("image"));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class ResourceCommandsKubernetesContractTests : IAsyncLifetime
         Assert.Equal(ExitCode.Ok, code);
         var put = _api.Calls.Last(c => c.Method == "PUT");
         Assert.Equal(Services + "/web", put.Path);
-        Assert.Equal("current", _api.Stored("serving.knative.dev/v1/services", "default", "web")!.Objects("spec.traffic")[0].Str("tag"));
+        Assert.Equal("current", _api.Stored("serving.knative.dev/v1/services", "default", "web")!.ObjectsAt("spec.traffic")[0].StringAt("tag"));
 
         (code, output, _) = await Run("get", "ksvc");
         Assert.Equal(ExitCode.Ok, code);

@@ -9,7 +9,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Platform.ServingController.Store;
+using Platform.ControlPlane.Store;
+using Platform.ControlPlane.Server.Catalog;
 
 namespace Platform.ServingController.Tests.Store.Kubernetes;
 
@@ -204,7 +205,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
                 answer = (404, StatusNode(404, "NotFound", "not found"));
                 goto done;
             }
-            var (patched, error) = Platform.ServingController.Api.JsonPatch.Apply(current, JsonNode.Parse(body));
+            var (patched, error) = Platform.ControlPlane.Server.Http.JsonPatch.Apply(current, JsonNode.Parse(body));
             if (error is not null)
             {
                 answer = (422, StatusNode(422, "Invalid", error));

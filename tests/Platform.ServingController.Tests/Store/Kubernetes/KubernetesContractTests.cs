@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using k8s;
-using WatchEventType = Platform.ServingController.Store.WatchEventType;
-using Platform.ServingController.Store;
-using Platform.ServingController.Store.Kubernetes;
+using WatchEventType = Platform.ControlPlane.Store.WatchEventType;
+using Platform.ControlPlane.Store;
+using Platform.ControlPlane.Server.Catalog;
+using Platform.ControlPlane.Kubernetes;
 
 namespace Platform.ServingController.Tests.Store.Kubernetes;
 

@@ -37,9 +37,9 @@ public static class ApplyCommand
             var format = parse.GetValue(output);
             if (format is "yaml" or "json")
             {
-                foreach (var group in applied.GroupBy(a => (a.Object.Str("apiVersion"), a.Object.Str("kind"))))
+                foreach (var group in applied.GroupBy(a => (a.Object.StringAt("apiVersion"), a.Object.StringAt("kind"))))
                 {
-                    var kind = ResourceRun.Kinds.Find(group.Key.Item1 ?? "", group.Key.Item2 ?? "");
+                    var kind = ResourceRun.Kinds.FindByKind(group.Key.Item1 ?? "", group.Key.Item2 ?? "");
                     if (kind is not null) ResourceOutput.Print(terminal, kind, [.. group.Select(a => a.Object)], format, false, applied.Count == 1, TimeProvider.System);
                 }
                 return ExitCode.Ok;
@@ -47,9 +47,9 @@ public static class ApplyCommand
 
             foreach (var a in applied)
             {
-                var kind = ResourceRun.Kinds.Find(a.Object.Str("apiVersion") ?? "", a.Object.Str("kind") ?? "");
-                var what = kind is null ? a.Object.Str("kind")?.ToLowerInvariant() : $"{kind.Singular}.{kind.Group}";
-                terminal.Line($"{what}/{a.Object.Str("metadata.name")} {a.Action}");
+                var kind = ResourceRun.Kinds.FindByKind(a.Object.StringAt("apiVersion") ?? "", a.Object.StringAt("kind") ?? "");
+                var what = kind is null ? a.Object.StringAt("kind")?.ToLowerInvariant() : $"{kind.Singular}.{kind.Group}";
+                terminal.Line($"{what}/{a.Object.StringAt("metadata.name")} {a.Action}");
             }
             return ExitCode.Ok;
         }));

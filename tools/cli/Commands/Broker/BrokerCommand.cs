@@ -13,7 +13,7 @@ public static class BrokerCommand
     public static Command Create(Terminal terminal, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
-        var kind = ResourceRun.Kinds.For<Platform.Resources.Eventing.Broker>();
+        var kind = Platform.Resources.Serialization.ResourceTypes.Knative.KindOf<Platform.Resources.Eventing.Broker>();
         var connection = new Connection();
         var group = connection.AddTo(new Command("broker", "Manage brokers (event meshes that triggers subscribe to)"));
 

@@ -13,7 +13,7 @@ public static class ChannelCommand
     public static Command Create(Terminal terminal, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
-        var kind = ResourceRun.Kinds.For<Platform.Resources.Messaging.Channel>();
+        var kind = Platform.Resources.Serialization.ResourceTypes.Knative.KindOf<Platform.Resources.Messaging.Channel>();
         var connection = new Connection();
         var group = connection.AddTo(new Command("channel", "Manage channels (event forwarding to subscriptions)"));
 

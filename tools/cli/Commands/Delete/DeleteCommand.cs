@@ -27,7 +27,7 @@ public static class DeleteCommand
                 var failed = false;
                 foreach (var r in read)
                 {
-                    var kind = ResourceRun.Kinds.For(r.Resource.GetType());
+                    var kind = Platform.Resources.Serialization.ResourceTypes.Knative.KindOf(r.Resource.GetType());
                     var code = await KindVerbs.DeleteAsync(terminal, client, kind, r.Resource.Metadata.Namespace ?? ns, [r.Resource.Metadata.Name ?? ""], cancel).ConfigureAwait(false);
                     failed |= code != ExitCode.Ok;
                 }

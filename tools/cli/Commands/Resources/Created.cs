@@ -1,3 +1,5 @@
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
 using System.Text.Json.Nodes;
 using Platform.Cli.Client;
 using Platform.Resources;
@@ -10,10 +12,10 @@ namespace Platform.Cli.Commands.Resources;
 public static class Created
 {
     /// <summary>Validates <paramref name="resource"/> as the API will (after defaulting) and creates it.</summary>
-    public static Task<JsonObject> SendAsync(IResourceClient client, KindInfo kind, string ns, Resource resource, CancellationToken cancel)
+    public static Task<JsonObject> SendAsync(IResourceStore client, ResourceKind kind, string ns, Resource resource, CancellationToken cancel)
     {
         Check(resource);
-        return client.CreateAsync(kind, ns, ResourceSerializer.Default.ToNode(resource), cancel);
+        return client.CreateInAsync(kind, ns, ResourceSerializer.Default.ToNode(resource), cancel);
     }
 
     /// <summary>Throws a <see cref="UsageException"/> listing every field error of <paramref name="resource"/>.</summary>

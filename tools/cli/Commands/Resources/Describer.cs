@@ -1,3 +1,4 @@
+using Platform.ControlPlane.Kinds;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -13,26 +14,26 @@ namespace Platform.Cli.Commands.Resources;
 public static class Describer
 {
     /// <summary>Describes <paramref name="obj"/> of <paramref name="kind"/> as seen at <paramref name="now"/>.</summary>
-    public static string Describe(KindInfo kind, JsonObject obj, DateTimeOffset now)
+    public static string Describe(ResourceKind kind, JsonObject obj, DateTimeOffset now)
     {
         var text = new StringBuilder();
         var fields = new List<(string, string)>
         {
-            ("Name", obj.Str("metadata.name") ?? ""),
-            ("Namespace", obj.Str("metadata.namespace") ?? ""),
+            ("Name", obj.StringAt("metadata.name") ?? ""),
+            ("Namespace", obj.StringAt("metadata.namespace") ?? ""),
         };
-        AddMap(fields, "Labels", obj.Map("metadata.labels"));
-        AddMap(fields, "Annotations", obj.Map("metadata.annotations"));
-        fields.Add(("Age", Age.Since(Time(obj.Str("metadata.creationTimestamp")), now)));
-        if (obj.Str("status.url") is { } url) fields.Add(("URL", url));
-        else if (obj.Str("status.address.url") is { } address) fields.Add(("Address", address));
+        AddMap(fields, "Labels", obj.MapAt("metadata.labels"));
+        AddMap(fields, "Annotations", obj.MapAt("metadata.annotations"));
+        fields.Add(("Age", Age.Since(Time(obj.StringAt("metadata.creationTimestamp")), now)));
+        if (obj.StringAt("status.url") is { } url) fields.Add(("URL", url));
+        else if (obj.StringAt("status.address.url") is { } address) fields.Add(("Address", address));
         Fields(text, fields);
 
         switch (kind.Kind)
         {
             case "Service":
                 Template(text, obj.At("spec.template"));
-                Traffic(text, "Revisions", obj.Objects("status.traffic").Count > 0 ? obj.Objects("status.traffic") : obj.Objects("spec.traffic"));
+                Traffic(text, "Revisions", obj.ObjectsAt("status.traffic").Count > 0 ? obj.ObjectsAt("status.traffic") : obj.ObjectsAt("spec.traffic"));
                 break;
             case "Configuration":
                 Template(text, obj.At("spec.template"));
@@ -40,22 +41,22 @@ public static class Describer
             case "Revision":
                 text.AppendLine();
                 Fields(text, [("Service", Label(obj, "serving.knative.dev/service")), ("Configuration", Label(obj, "serving.knative.dev/configuration")),
-                    ("Replicas", $"{obj.Str("status.actualReplicas") ?? "0"}/{obj.Str("status.desiredReplicas") ?? "0"}")]);
+                    ("Replicas", $"{obj.StringAt("status.actualReplicas") ?? "0"}/{obj.StringAt("status.desiredReplicas") ?? "0"}")]);
                 Containers(text, obj.At("spec"));
                 break;
             case "Route":
-                Traffic(text, "Traffic Targets", obj.Objects("status.traffic").Count > 0 ? obj.Objects("status.traffic") : obj.Objects("spec.traffic"));
+                Traffic(text, "Traffic Targets", obj.ObjectsAt("status.traffic").Count > 0 ? obj.ObjectsAt("status.traffic") : obj.ObjectsAt("spec.traffic"));
                 break;
             case "Broker":
                 text.AppendLine();
                 Fields(text, [("Class", obj.At("metadata.annotations")?["eventing.knative.dev/broker.class"]?.ToString() ?? ""),
                     ("Dead Letter Sink", ResourceColumns.SinkText(obj.At("spec.delivery.deadLetterSink"))),
-                    ("Retry", obj.Str("spec.delivery.retry") ?? "")]);
+                    ("Retry", obj.StringAt("spec.delivery.retry") ?? "")]);
                 break;
             case "Trigger":
                 text.AppendLine();
-                Fields(text, [("Broker", obj.Str("spec.broker") ?? ""), ("Sink", ResourceColumns.SinkText(obj.At("spec.subscriber")))]);
-                var filters = obj.Map("spec.filter.attributes");
+                Fields(text, [("Broker", obj.StringAt("spec.broker") ?? ""), ("Sink", ResourceColumns.SinkText(obj.At("spec.subscriber")))]);
+                var filters = obj.MapAt("spec.filter.attributes");
                 if (filters.Count > 0)
                 {
                     text.AppendLine("Filter:");
@@ -64,12 +65,12 @@ public static class Describer
                 break;
             case "PingSource":
                 text.AppendLine();
-                Fields(text, [("Schedule", obj.Str("spec.schedule") ?? ""), ("Timezone", obj.Str("spec.timezone") ?? ""),
-                    ("Data", obj.Str("spec.data") ?? obj.Str("spec.dataBase64") ?? ""), ("Sink", ResourceColumns.SinkText(obj.At("spec.sink")))]);
+                Fields(text, [("Schedule", obj.StringAt("spec.schedule") ?? ""), ("Timezone", obj.StringAt("spec.timezone") ?? ""),
+                    ("Data", obj.StringAt("spec.data") ?? obj.StringAt("spec.dataBase64") ?? ""), ("Sink", ResourceColumns.SinkText(obj.At("spec.sink")))]);
                 break;
             case "Channel" or "InMemoryChannel":
                 text.AppendLine();
-                Fields(text, [("Type", obj.Str("spec.channelTemplate.kind") ?? kind.Kind), ("Subscribers", obj.Objects("spec.subscribers").Count.ToString(CultureInfo.InvariantCulture))]);
+                Fields(text, [("Type", obj.StringAt("spec.channelTemplate.kind") ?? kind.Kind), ("Subscribers", obj.ObjectsAt("spec.subscribers").Count.ToString(CultureInfo.InvariantCulture))]);
                 break;
             case "Subscription":
                 text.AppendLine();
@@ -85,34 +86,34 @@ public static class Describer
                 break;
         }
 
-        Conditions(text, obj.Objects("status.conditions"), now);
+        Conditions(text, obj.ObjectsAt("status.conditions"), now);
         return text.ToString();
     }
 
     private static void Template(StringBuilder text, JsonNode? template)
     {
         text.AppendLine();
-        var annotations = template.Map("metadata.annotations");
+        var annotations = template.MapAt("metadata.annotations");
         var fields = new List<(string, string)>();
-        if (template.Str("metadata.name") is { } revisionName) fields.Add(("Revision Name", revisionName));
+        if (template.StringAt("metadata.name") is { } revisionName) fields.Add(("Revision Name", revisionName));
         foreach (var (k, v) in annotations.Where(a => a.Key.StartsWith("autoscaling.knative.dev/", StringComparison.Ordinal)))
             fields.Add((k["autoscaling.knative.dev/".Length..], v));
-        if (template.Str("spec.containerConcurrency") is { } cc) fields.Add(("Concurrency Limit", cc));
+        if (template.StringAt("spec.containerConcurrency") is { } cc) fields.Add(("Concurrency Limit", cc));
         Fields(text, fields);
         Containers(text, template?["spec"]);
     }
 
     private static void Containers(StringBuilder text, JsonNode? spec)
     {
-        foreach (var c in spec.Objects("containers"))
+        foreach (var c in spec.ObjectsAt("containers"))
         {
             var fields = new List<(string, string)>();
-            if (c.Str("image") is { } image) fields.Add(("Image", image));
-            if (c.Objects("command").Count > 0 || c["command"] is JsonArray)
+            if (c.StringAt("image") is { } image) fields.Add(("Image", image));
+            if (c.ObjectsAt("command").Count > 0 || c["command"] is JsonArray)
                 fields.Add(("Command", string.Join(' ', (c["command"] as JsonArray ?? []).Select(x => x?.ToString()))));
             if (c["args"] is JsonArray args) fields.Add(("Args", string.Join(' ', args.Select(x => x?.ToString()))));
-            if (c.Objects("ports").FirstOrDefault()?.Str("containerPort") is { } port) fields.Add(("Port", port));
-            var env = c.Objects("env").Select(e => $"{e.Str("name")}={e.Str("value")}").ToList();
+            if (c.ObjectsAt("ports").FirstOrDefault()?.StringAt("containerPort") is { } port) fields.Add(("Port", port));
+            var env = c.ObjectsAt("env").Select(e => $"{e.StringAt("name")}={e.StringAt("value")}").ToList();
             if (env.Count > 0) fields.Add(("Env", string.Join(", ", env)));
             Fields(text, fields);
         }
@@ -124,12 +125,12 @@ public static class Describer
         text.AppendLine().Append(heading).AppendLine(":");
         foreach (var t in targets)
         {
-            var latest = t.Str("latestRevision") == "true";
-            var revision = t.Str("revisionName");
-            var who = latest ? revision is null ? "@latest" : $"@latest ({revision})" : revision ?? t.Str("configurationName") ?? "";
-            text.Append("  ").Append($"{t.Str("percent") ?? "0",3}%").Append("  ").Append(who);
-            if (t.Str("tag") is { Length: > 0 } tag) text.Append(" #").Append(tag);
-            if (t.Str("url") is { Length: > 0 } url) text.Append("  ").Append(url);
+            var latest = t.StringAt("latestRevision") == "true";
+            var revision = t.StringAt("revisionName");
+            var who = latest ? revision is null ? "@latest" : $"@latest ({revision})" : revision ?? t.StringAt("configurationName") ?? "";
+            text.Append("  ").Append($"{t.StringAt("percent") ?? "0",3}%").Append("  ").Append(who);
+            if (t.StringAt("tag") is { Length: > 0 } tag) text.Append(" #").Append(tag);
+            if (t.StringAt("url") is { Length: > 0 } url) text.Append("  ").Append(url);
             text.AppendLine();
         }
     }
@@ -142,11 +143,11 @@ public static class Describer
             text.AppendLine("  (none reported yet)");
             return;
         }
-        var width = Math.Max(4, conditions.Max(c => (c.Str("type") ?? "").Length));
+        var width = Math.Max(4, conditions.Max(c => (c.StringAt("type") ?? "").Length));
         text.Append("  OK ").Append("TYPE".PadRight(width)).AppendLine("  AGE  REASON");
         foreach (var c in conditions)
         {
-            var mark = (c.Str("status"), c.Str("severity")) switch
+            var mark = (c.StringAt("status"), c.StringAt("severity")) switch
             {
                 ("True", _) => "++",
                 (_, "Warning") => " W",
@@ -154,10 +155,10 @@ public static class Describer
                 ("False", _) => "!!",
                 _ => "??",
             };
-            var age = Age.Since(Time(c.Str("lastTransitionTime")), now);
-            var reason = c.Str("reason") ?? "";
-            if (c.Str("message") is { Length: > 0 } message) reason = reason.Length == 0 ? message : $"{reason} ({message})";
-            text.Append("  ").Append(mark).Append(' ').Append((c.Str("type") ?? "").PadRight(width)).Append("  ").Append(age.PadLeft(3)).Append("  ").AppendLine(reason);
+            var age = Age.Since(Time(c.StringAt("lastTransitionTime")), now);
+            var reason = c.StringAt("reason") ?? "";
+            if (c.StringAt("message") is { Length: > 0 } message) reason = reason.Length == 0 ? message : $"{reason} ({message})";
+            text.Append("  ").Append(mark).Append(' ').Append((c.StringAt("type") ?? "").PadRight(width)).Append("  ").Append(age.PadLeft(3)).Append("  ").AppendLine(reason);
         }
     }
 

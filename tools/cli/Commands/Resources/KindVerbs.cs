@@ -1,3 +1,5 @@
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Platform.Cli.Client;
@@ -10,7 +12,7 @@ namespace Platform.Cli.Commands.Resources;
 public static class KindVerbs
 {
     /// <summary><c>list</c> (alias <c>ls</c>) with <c>-A</c> and <c>-o</c>.</summary>
-    public static Command List(Terminal terminal, Connection connection, KindInfo kind, TimeProvider time)
+    public static Command List(Terminal terminal, Connection connection, ResourceKind kind, TimeProvider time)
     {
         var all = AllNamespacesOption();
         var output = ResourceOutput.Option();
@@ -22,7 +24,7 @@ public static class KindVerbs
     }
 
     /// <summary><c>describe NAME</c> with <c>-o yaml|json</c>.</summary>
-    public static Command Describe(Terminal terminal, Connection connection, KindInfo kind, TimeProvider time)
+    public static Command Describe(Terminal terminal, Connection connection, ResourceKind kind, TimeProvider time)
     {
         var name = new Argument<string>("name") { Description = $"Name of the {kind.Kind}" };
         var output = ResourceOutput.Option();
@@ -33,7 +35,7 @@ public static class KindVerbs
     }
 
     /// <summary><c>delete NAME...</c> (alias <c>rm</c>).</summary>
-    public static Command Delete(Terminal terminal, Connection connection, KindInfo kind)
+    public static Command Delete(Terminal terminal, Connection connection, ResourceKind kind)
     {
         var names = new Argument<string[]>("name") { Description = $"Names of the {kind.Kind} objects", Arity = ArgumentArity.OneOrMore };
         var command = new Command("delete", $"Delete {kind.Kind} objects") { names };
@@ -47,20 +49,20 @@ public static class KindVerbs
     public static Option<bool> AllNamespacesOption() => new("--all-namespaces", "-A") { Description = "List across every namespace" };
 
     /// <summary>Lists (or gets one, when <paramref name="name"/> is given) and prints.</summary>
-    public static async Task<int> ListAsync(Terminal terminal, IResourceClient client, KindInfo kind, string? ns, string? name, string? format, TimeProvider time, CancellationToken cancel)
+    public static async Task<int> ListAsync(Terminal terminal, IResourceStore client, ResourceKind kind, string? ns, string? name, string? format, TimeProvider time, CancellationToken cancel)
     {
         IReadOnlyList<JsonObject> objects = name is null
-            ? await client.ListAsync(kind, ns, cancel).ConfigureAwait(false)
-            : [await client.GetAsync(kind, ns ?? "default", name, cancel).ConfigureAwait(false)];
-        var sorted = objects.OrderBy(o => o.Str("metadata.namespace"), StringComparer.Ordinal).ThenBy(o => o.Str("metadata.name"), StringComparer.Ordinal).ToList();
+            ? await client.ListItemsAsync(kind, ns, cancel).ConfigureAwait(false)
+            : [await client.GetRequiredAsync(kind, ns ?? "default", name, cancel).ConfigureAwait(false)];
+        var sorted = objects.OrderBy(o => o.StringAt("metadata.namespace"), StringComparer.Ordinal).ThenBy(o => o.StringAt("metadata.name"), StringComparer.Ordinal).ToList();
         ResourceOutput.Print(terminal, kind, sorted, format, ns is null, name is not null, time);
         return ExitCode.Ok;
     }
 
     /// <summary>Gets one object and prints it as kn's describe (or YAML/JSON).</summary>
-    public static async Task<int> DescribeAsync(Terminal terminal, IResourceClient client, KindInfo kind, string ns, string name, string? format, TimeProvider time, CancellationToken cancel)
+    public static async Task<int> DescribeAsync(Terminal terminal, IResourceStore client, ResourceKind kind, string ns, string name, string? format, TimeProvider time, CancellationToken cancel)
     {
-        var obj = await client.GetAsync(kind, ns, name, cancel).ConfigureAwait(false);
+        var obj = await client.GetRequiredAsync(kind, ns, name, cancel).ConfigureAwait(false);
         if (format is "yaml" or "json" or "name")
             ResourceOutput.Print(terminal, kind, [obj], format, false, true, time);
         else
@@ -69,19 +71,19 @@ public static class KindVerbs
     }
 
     /// <summary>Deletes each name; reports every one that failed and returns 1 if any did.</summary>
-    public static async Task<int> DeleteAsync(Terminal terminal, IResourceClient client, KindInfo kind, string ns, IReadOnlyList<string> names, CancellationToken cancel)
+    public static async Task<int> DeleteAsync(Terminal terminal, IResourceStore client, ResourceKind kind, string ns, IReadOnlyList<string> names, CancellationToken cancel)
     {
         var failed = false;
         foreach (var name in names)
         {
             try
             {
-                await client.DeleteAsync(kind, ns, name, cancel).ConfigureAwait(false);
+                await client.DeleteRequiredAsync(kind, ns, name, cancel).ConfigureAwait(false);
                 terminal.Line($"{kind.Kind} '{name}' successfully deleted in namespace '{ns}'.");
             }
-            catch (ApiException e)
+            catch (ResourceException e)
             {
-                ResourceRun.PrintStatus(terminal, e.Status);
+                ResourceRun.PrintStatus(terminal, e.Error);
                 failed = true;
             }
         }

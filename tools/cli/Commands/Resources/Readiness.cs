@@ -26,11 +26,11 @@ public sealed record Readiness(ReadyState State, string Ready, string Reason, st
     /// <summary>Reads <paramref name="obj"/>'s conditions (pure).</summary>
     public static Readiness Of(JsonObject obj)
     {
-        var conditions = obj.Objects("status.conditions");
-        var ok = conditions.Count(c => c.Str("status") == "True");
-        var ready = conditions.FirstOrDefault(c => c.Str("type") == "Ready");
-        var status = ready?.Str("status");
-        var stale = obj.Long("metadata.generation") is long g && obj.Long("status.observedGeneration") is long o && o < g;
+        var conditions = obj.ObjectsAt("status.conditions");
+        var ok = conditions.Count(c => c.StringAt("status") == "True");
+        var ready = conditions.FirstOrDefault(c => c.StringAt("type") == "Ready");
+        var status = ready?.StringAt("status");
+        var stale = obj.LongAt("metadata.generation") is long g && obj.LongAt("status.observedGeneration") is long o && o < g;
         var state = (status, stale) switch
         {
             ("True", false) => ReadyState.Ready,
@@ -39,8 +39,8 @@ public sealed record Readiness(ReadyState State, string Ready, string Reason, st
         };
         var notTrue = status != "True";
         return new Readiness(state, status ?? "<unknown>",
-            notTrue ? ready?.Str("reason") ?? "" : "",
-            notTrue ? ready?.Str("message") ?? "" : "",
+            notTrue ? ready?.StringAt("reason") ?? "" : "",
+            notTrue ? ready?.StringAt("message") ?? "" : "",
             $"{ok} OK / {conditions.Count}", stale);
     }
 }

@@ -1,3 +1,5 @@
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Platform.Cli.Client;
@@ -19,12 +21,12 @@ public sealed record WaitOutcome(ReadyState State, JsonObject Object, Readiness 
 public static class ReadyWaiter
 {
     /// <summary>Waits for <paramref name="name"/> to settle, at most <paramref name="timeout"/>.</summary>
-    public static async Task<WaitOutcome> WaitAsync(Terminal terminal, IResourceClient client, KindInfo kind, string ns, string name, TimeSpan timeout, CancellationToken cancel)
+    public static async Task<WaitOutcome> WaitAsync(Terminal terminal, IResourceStore client, ResourceKind kind, string ns, string name, TimeSpan timeout, CancellationToken cancel)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         deadline.CancelAfter(timeout);
         var progress = new Progress(terminal, name);
-        var current = await client.GetAsync(kind, ns, name, cancel).ConfigureAwait(false);
+        var current = await client.GetRequiredAsync(kind, ns, name, cancel).ConfigureAwait(false);
         try
         {
             while (true)
@@ -33,11 +35,11 @@ public static class ReadyWaiter
                 progress.Show(readiness);
                 if (readiness.State != ReadyState.Pending) return progress.Done(new WaitOutcome(readiness.State, current, readiness));
 
-                var version = current.Str("metadata.resourceVersion");
+                var version = current.StringAt("metadata.resourceVersion");
                 await foreach (var e in client.WatchAsync(kind, ns, version, deadline.Token).ConfigureAwait(false))
                 {
-                    if (e.Object.Str("metadata.name") != name) continue;
-                    if (e.Type == "DELETED") throw new ApiException(new ApiStatus(404, "NotFound", $"{kind.Kind} \"{name}\" was deleted while waiting for it", []));
+                    if (e.Object.StringAt("metadata.name") != name) continue;
+                    if (e.Type == WatchEventType.Deleted) throw new ResourceException(new ResourceError(StatusReason.NotFound, $"{kind.Kind} \"{name}\" was deleted while waiting for it", name));
                     current = e.Object;
                     readiness = Readiness.Of(current);
                     progress.Show(readiness);
@@ -46,14 +48,14 @@ public static class ReadyWaiter
 
                 // The server ended the stream (its timeout): read again and resume, never in a tight loop.
                 await Task.Delay(TimeSpan.FromMilliseconds(250), deadline.Token).ConfigureAwait(false);
-                current = await client.GetAsync(kind, ns, name, deadline.Token).ConfigureAwait(false);
+                current = await client.GetRequiredAsync(kind, ns, name, deadline.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancel.IsCancellationRequested)
         {
             return progress.Done(new WaitOutcome(ReadyState.Pending, current, Readiness.Of(current)));
         }
-        catch (ApiException e) when (e.Status.Code == 410)
+        catch (ResourceException e) when (e.Reason == StatusReason.Gone)
         {
             // History too old to resume: poll from now on is simpler than re-listing for one object.
             return await WaitAsync(terminal, client, kind, ns, name, timeout, cancel).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Platform.ControlPlane.Kinds;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Platform.Cli.Client;
@@ -13,11 +14,11 @@ public sealed record Column(string Header, Func<JsonObject, DateTimeOffset, stri
 /// <summary>The columns of <c>list</c>/<c>get</c> tables per kind, following kn's (pure).</summary>
 public static class ResourceColumns
 {
-    private static readonly Column Name = new("NAME", (o, _) => o.Str("metadata.name") ?? "");
-    private static readonly Column Namespace = new("NAMESPACE", (o, _) => o.Str("metadata.namespace") ?? "");
-    private static readonly Column Url = new("URL", (o, _) => o.Str("status.url") ?? o.Str("status.address.url") ?? "");
+    private static readonly Column Name = new("NAME", (o, _) => o.StringAt("metadata.name") ?? "");
+    private static readonly Column Namespace = new("NAMESPACE", (o, _) => o.StringAt("metadata.namespace") ?? "");
+    private static readonly Column Url = new("URL", (o, _) => o.StringAt("status.url") ?? o.StringAt("status.address.url") ?? "");
     private static readonly Column AgeColumn = new("AGE", (o, now) =>
-        Age.Since(DateTimeOffset.TryParse(o.Str("metadata.creationTimestamp"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null, now));
+        Age.Since(DateTimeOffset.TryParse(o.StringAt("metadata.creationTimestamp"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null, now));
     private static readonly Column Conditions = new("CONDITIONS", (o, _) => Readiness.Of(o).Summary);
     private static readonly Column Ready = new("READY", (o, _) => Readiness.Of(o).Ready);
     private static readonly Column Reason = new("REASON", (o, _) => Readiness.Of(o).Reason);
@@ -26,22 +27,22 @@ public static class ResourceColumns
     /// The columns for <paramref name="kind"/>; <paramref name="wide"/> adds kind-specific detail, and
     /// <paramref name="allNamespaces"/> puts NAMESPACE first.
     /// </summary>
-    public static IReadOnlyList<Column> For(KindInfo kind, bool wide, bool allNamespaces)
+    public static IReadOnlyList<Column> For(ResourceKind kind, bool wide, bool allNamespaces)
     {
         var columns = new List<Column>();
         if (allNamespaces) columns.Add(Namespace);
         columns.Add(Name);
         columns.AddRange(kind.Kind switch
         {
-            "Service" => [Url, new("LATEST", (o, _) => o.Str("status.latestReadyRevisionName") ?? o.Str("status.latestCreatedRevisionName") ?? ""), AgeColumn, Conditions, Ready, Reason],
+            "Service" => [Url, new("LATEST", (o, _) => o.StringAt("status.latestReadyRevisionName") ?? o.StringAt("status.latestCreatedRevisionName") ?? ""), AgeColumn, Conditions, Ready, Reason],
             "Revision" => [new("SERVICE", (o, _) => Label(o, "serving.knative.dev/service")),
                 new("GENERATION", (o, _) => Label(o, "serving.knative.dev/configurationGeneration")), AgeColumn, Conditions, Ready, Reason],
             "Route" => [Url, AgeColumn, Conditions, Ready, Reason],
-            "Configuration" => [new("LATEST CREATED", (o, _) => o.Str("status.latestCreatedRevisionName") ?? ""), new("LATEST READY", (o, _) => o.Str("status.latestReadyRevisionName") ?? ""), AgeColumn, Conditions, Ready, Reason],
-            "Trigger" => [new("BROKER", (o, _) => o.Str("spec.broker") ?? ""), new("SINK", (o, _) => SinkText(o.At("spec.subscriber"))), AgeColumn, Conditions, Ready, Reason],
-            "PingSource" => [new("SCHEDULE", (o, _) => o.Str("spec.schedule") ?? ""), new("SINK", (o, _) => SinkText(o.At("spec.sink"))), AgeColumn, Conditions, Ready, Reason],
+            "Configuration" => [new("LATEST CREATED", (o, _) => o.StringAt("status.latestCreatedRevisionName") ?? ""), new("LATEST READY", (o, _) => o.StringAt("status.latestReadyRevisionName") ?? ""), AgeColumn, Conditions, Ready, Reason],
+            "Trigger" => [new("BROKER", (o, _) => o.StringAt("spec.broker") ?? ""), new("SINK", (o, _) => SinkText(o.At("spec.subscriber"))), AgeColumn, Conditions, Ready, Reason],
+            "PingSource" => [new("SCHEDULE", (o, _) => o.StringAt("spec.schedule") ?? ""), new("SINK", (o, _) => SinkText(o.At("spec.sink"))), AgeColumn, Conditions, Ready, Reason],
             "ApiServerSource" or "ContainerSource" or "SinkBinding" => [new("SINK", (o, _) => SinkText(o.At("spec.sink"))), AgeColumn, Conditions, Ready, Reason],
-            "Channel" => [new("TYPE", (o, _) => o.Str("spec.channelTemplate.kind") ?? o.Str("status.channel.kind") ?? ""), Url, AgeColumn, Ready, Reason],
+            "Channel" => [new("TYPE", (o, _) => o.StringAt("spec.channelTemplate.kind") ?? o.StringAt("status.channel.kind") ?? ""), Url, AgeColumn, Ready, Reason],
             "Subscription" => [new("CHANNEL", (o, _) => RefText(o.At("spec.channel"))), new("SUBSCRIBER", (o, _) => SinkText(o.At("spec.subscriber"))),
                 new("REPLY", (o, _) => SinkText(o.At("spec.reply"))), new("DEAD LETTER SINK", (o, _) => SinkText(o.At("spec.delivery.deadLetterSink"))), Ready, Reason],
             _ => [Url, AgeColumn, Conditions, Ready, Reason],
@@ -50,13 +51,13 @@ public static class ResourceColumns
         {
             columns.AddRange(kind.Kind switch
             {
-                "Service" => [new Column("TRAFFIC", (o, _) => TrafficText(o.Objects("status.traffic").Count > 0 ? o.Objects("status.traffic") : o.Objects("spec.traffic")))],
-                "Revision" => [new Column("IMAGE", (o, _) => Workload(o.Objects("spec.containers").FirstOrDefault()))],
-                "Trigger" => [new Column("FILTER", (o, _) => string.Join(",", o.Map("spec.filter.attributes").Select(p => $"{p.Key}={p.Value}")))],
+                "Service" => [new Column("TRAFFIC", (o, _) => TrafficText(o.ObjectsAt("status.traffic").Count > 0 ? o.ObjectsAt("status.traffic") : o.ObjectsAt("spec.traffic")))],
+                "Revision" => [new Column("IMAGE", (o, _) => Workload(o.ObjectsAt("spec.containers").FirstOrDefault()))],
+                "Trigger" => [new Column("FILTER", (o, _) => string.Join(",", o.MapAt("spec.filter.attributes").Select(p => $"{p.Key}={p.Value}")))],
                 "Broker" => [new Column("CLASS", (o, _) => Label(o, "eventing.knative.dev/broker.class", "annotations"))],
                 _ => [],
             });
-            if (kind.Kind != "Revision") columns.Add(new Column("GENERATION", (o, _) => o.Str("metadata.generation") ?? ""));
+            if (kind.Kind != "Revision") columns.Add(new Column("GENERATION", (o, _) => o.StringAt("metadata.generation") ?? ""));
         }
         return columns;
     }
@@ -70,7 +71,7 @@ public static class ResourceColumns
     {
         if (destination is null) return "";
         var reference = destination["ref"];
-        var uri = destination.Str("uri");
+        var uri = destination.StringAt("uri");
         if (reference is null) return uri ?? "";
         var text = RefText(reference);
         return uri is { Length: > 0 } ? $"{text}{(uri.StartsWith('/') ? "" : "/")}{uri}" : text;
@@ -80,10 +81,10 @@ public static class ResourceColumns
     public static string RefText(JsonNode? reference)
     {
         if (reference is null) return "";
-        var name = reference.Str("name") ?? "";
-        var prefix = reference.Str("kind") switch
+        var name = reference.StringAt("name") ?? "";
+        var prefix = reference.StringAt("kind") switch
         {
-            "Service" when reference.Str("apiVersion")?.StartsWith("serving.knative.dev", StringComparison.Ordinal) ?? true => "ksvc",
+            "Service" when reference.StringAt("apiVersion")?.StartsWith("serving.knative.dev", StringComparison.Ordinal) ?? true => "ksvc",
             "Broker" => "broker",
             "Channel" => "channel",
             "InMemoryChannel" => "imc",
@@ -95,12 +96,12 @@ public static class ResourceColumns
 
     /// <summary>Traffic targets as <c>hello-00001=50%,@latest=50%(tag:v2)</c>.</summary>
     public static string TrafficText(IEnumerable<JsonObject> targets) => string.Join(",", targets.Select(t =>
-        $"{(t.Str("latestRevision") == "true" && t.Str("revisionName") is null ? "@latest" : t.Str("revisionName") ?? "")}={t.Str("percent") ?? "0"}%" +
-        (t.Str("tag") is { Length: > 0 } tag ? $"(tag:{tag})" : "")));
+        $"{(t.StringAt("latestRevision") == "true" && t.StringAt("revisionName") is null ? "@latest" : t.StringAt("revisionName") ?? "")}={t.StringAt("percent") ?? "0"}%" +
+        (t.StringAt("tag") is { Length: > 0 } tag ? $"(tag:{tag})" : "")));
 
     // The image, or the command a local revision runs when it has none.
     private static string Workload(JsonObject? container) =>
-        container?.Str("image") ?? (container?["command"] is JsonArray command ? string.Join(' ', command.Select(c => c?.ToString())) : "");
+        container?.StringAt("image") ?? (container?["command"] is JsonArray command ? string.Join(' ', command.Select(c => c?.ToString())) : "");
 
     private static string Label(JsonObject o, string key, string map = "labels") =>
         o.At("metadata")?[map]?[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "";

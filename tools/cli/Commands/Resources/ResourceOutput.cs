@@ -1,3 +1,4 @@
+using Platform.ControlPlane.Kinds;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Platform.Cli.Output;
@@ -17,7 +18,7 @@ public static class ResourceOutput
     }.AcceptOnlyFromAmong("yaml", "json", "wide", "name");
 
     /// <summary>Prints <paramref name="objects"/> of <paramref name="kind"/> in <paramref name="format"/>.</summary>
-    public static void Print(Terminal terminal, KindInfo kind, IReadOnlyList<JsonObject> objects, string? format, bool allNamespaces, bool single, TimeProvider time)
+    public static void Print(Terminal terminal, ResourceKind kind, IReadOnlyList<JsonObject> objects, string? format, bool allNamespaces, bool single, TimeProvider time)
     {
         switch (format)
         {
@@ -69,7 +70,7 @@ public static class ResourceOutput
         return cell switch { "True" => $"[green]{escaped}[/]", "False" => $"[red]{escaped}[/]", _ => $"[yellow]{escaped}[/]" };
     }
 
-    private static JsonObject List(KindInfo kind, IReadOnlyList<JsonObject> objects) => new()
+    private static JsonObject List(ResourceKind kind, IReadOnlyList<JsonObject> objects) => new()
     {
         ["apiVersion"] = "v1",
         ["kind"] = "List",

@@ -1,7 +1,9 @@
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
 using System.CommandLine;
 using Platform.Cli.Client;
 using Platform.Cli.Output;
-using Platform.Resources.Serialization;
+using Platform.ControlPlane.Http;
 
 namespace Platform.Cli.Commands.Resources;
 
@@ -21,13 +23,13 @@ public sealed class UsageException(string heading, IReadOnlyList<string>? proble
 public static class ResourceRun
 {
     /// <summary>The kinds every resource command knows.</summary>
-    public static KindRegistry Kinds => KindRegistry.Default;
+    public static ResourceKinds Kinds => ResourceKinds.Knative;
 
     /// <summary>Opens the client the options ask for, runs <paramref name="body"/>, and maps failures to exit codes.</summary>
     public static async Task<int> RunAsync(Terminal terminal, Connection connection, ParseResult parse, CancellationToken cancel,
-        Func<IResourceClient, string, Task<int>> body)
+        Func<IResourceStore, string, Task<int>> body)
     {
-        IResourceClient client;
+        IResourceStore client;
         try
         {
             client = connection.Open(parse, Kinds);
@@ -38,7 +40,7 @@ public static class ResourceRun
             return ExitCode.Usage;
         }
 
-        using (client)
+        using (client as IDisposable)
         {
             try
             {
@@ -50,17 +52,17 @@ public static class ResourceRun
                 else terminal.Fail(e.Message, $"see `{CommandPath(parse)} --help`");
                 return ExitCode.Usage;
             }
-            catch (ApiException e)
+            catch (ResourceException e)
             {
-                PrintStatus(terminal, e.Status);
+                PrintStatus(terminal, e.Error);
                 return ExitCode.Failure;
             }
-            catch (ApiUnreachableException e)
+            catch (ControlPlaneUnreachableException e)
             {
-                terminal.Fail(client is HttpResourceClient
+                terminal.Fail(client is HttpResourceStore
                     ? $"cannot reach {e.Target}: is it running? start it with ./platform up --detach"
                     : $"cannot reach {e.Target}: {e.Detail}",
-                    client is HttpResourceClient ? $"({e.Detail})" : "check --kubeconfig/--context");
+                    client is HttpResourceStore ? $"({e.Detail})" : "check --kubeconfig/--context");
                 return ExitCode.Failure;
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -72,16 +74,16 @@ public static class ResourceRun
     }
 
     /// <summary>The server's message, then each cause on its own line.</summary>
-    public static void PrintStatus(Terminal terminal, ApiStatus status)
+    public static void PrintStatus(Terminal terminal, ResourceError status)
     {
-        if (status.Causes.Count == 0) terminal.Fail(status.Message);
-        else terminal.Fail(status.Message, status.Causes.Select(c => c.ToString()));
+        if (status.Causes is not { Count: > 0 } causes) terminal.Fail(status.Message);
+        else terminal.Fail(status.Message, causes.Select(c => c.ToString()));
     }
 
     /// <summary>The kind a user typed, or a usage error listing the kinds there are.</summary>
-    public static KindInfo ResolveKind(string word) =>
+    public static ResourceKind ResolveKind(string word) =>
         Kinds.FindByName(word) ?? throw new UsageException($"unknown kind \"{word}\"; known kinds: " +
-            string.Join(", ", Kinds.Kinds.Select(k => k.ShortNames.Count > 0 ? $"{k.Plural} ({string.Join(", ", k.ShortNames)})" : k.Plural)));
+            string.Join(", ", Kinds.All.Select(k => k.ShortNames is { Count: > 0 } shortNames ? $"{k.Plural} ({string.Join(", ", shortNames)})" : k.Plural)));
 
     /// <summary><c>platform service create</c> for the parsed command.</summary>
     public static string CommandPath(ParseResult parse)

@@ -1,3 +1,5 @@
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
 using System.CommandLine;
 using System.Globalization;
 using Platform.Cli.Client;
@@ -27,7 +29,7 @@ public sealed class WaitFlags
     }
 
     /// <summary>Waits when <c>--wait</c> was given, printing progress; the exit code of the command.</summary>
-    public async Task<int> WaitAsync(ParseResult parse, Terminal terminal, IResourceClient client, KindInfo kind, string ns, string name, CancellationToken cancel)
+    public async Task<int> WaitAsync(ParseResult parse, Terminal terminal, IResourceStore client, ResourceKind kind, string ns, string name, CancellationToken cancel)
     {
         if (!parse.GetValue(_wait)) return ExitCode.Ok;
         var seconds = parse.GetValue(_timeout);

@@ -12,7 +12,7 @@ public static class RevisionCommand
     public static Command Create(Terminal terminal, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
-        var kind = ResourceRun.Kinds.For<Platform.Resources.Serving.Revision>();
+        var kind = Platform.Resources.Serialization.ResourceTypes.Knative.KindOf<Platform.Resources.Serving.Revision>();
         var connection = new Connection();
         var group = connection.AddTo(new Command("revision", "Manage revisions (immutable snapshots of a Service)"));
         group.Aliases.Add("rev");
@@ -24,12 +24,12 @@ public static class RevisionCommand
         list.Aliases.Add("ls");
         list.SetAction((parse, cancel) => ResourceRun.RunAsync(terminal, connection, parse, cancel, async (client, ns) =>
         {
-            var objects = await client.ListAsync(kind, parse.GetValue(all) ? null : ns, cancel).ConfigureAwait(false);
+            var objects = await client.ListItemsAsync(kind, parse.GetValue(all) ? null : ns, cancel).ConfigureAwait(false);
             if (parse.GetValue(service) is { } owner)
                 objects = [.. objects.Where(o => o.At("metadata.labels")?["serving.knative.dev/service"]?.ToString() == owner)];
-            var sorted = objects.OrderBy(o => o.Str("metadata.namespace"), StringComparer.Ordinal)
+            var sorted = objects.OrderBy(o => o.StringAt("metadata.namespace"), StringComparer.Ordinal)
                 .ThenByDescending(o => o.At("metadata.labels")?["serving.knative.dev/configurationGeneration"]?.ToString()?.PadLeft(10, '0'), StringComparer.Ordinal)
-                .ThenBy(o => o.Str("metadata.name"), StringComparer.Ordinal).ToList();
+                .ThenBy(o => o.StringAt("metadata.name"), StringComparer.Ordinal).ToList();
             ResourceOutput.Print(terminal, kind, sorted, parse.GetValue(output), parse.GetValue(all), false, time);
             return ExitCode.Ok;
         }));

@@ -12,7 +12,7 @@ public static class RouteCommand
     public static Command Create(Terminal terminal, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
-        var kind = ResourceRun.Kinds.For<Platform.Resources.Serving.Route>();
+        var kind = Platform.Resources.Serialization.ResourceTypes.Knative.KindOf<Platform.Resources.Serving.Route>();
         var connection = new Connection();
         var group = connection.AddTo(new Command("route", "Show routes (the named traffic of each Service)"));
         group.Subcommands.Add(KindVerbs.List(terminal, connection, kind, time));

@@ -1,3 +1,6 @@
+using Platform.ControlPlane.Http;
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -13,7 +16,7 @@ namespace Platform.Cli.Commands.Service;
 /// <summary><c>platform service create|update|list|describe|delete|logs</c>, with kn's flags.</summary>
 public static class ServiceCommand
 {
-    private static KindInfo Kind => ResourceRun.Kinds.For<Platform.Resources.Serving.Service>();
+    private static ResourceKind Kind => Platform.Resources.Serialization.ResourceTypes.Knative.KindOf<Platform.Resources.Serving.Service>();
 
     /// <summary>Builds the command group.</summary>
     public static Command Create(Terminal terminal, TimeProvider? time = null)
@@ -90,7 +93,7 @@ public static class ServiceCommand
                 var annotations = flags.ApplyTo(serviceName, spec, null, creating: true);
                 var service = Build(serviceName, ns, annotations, spec);
                 Created.Check(service);
-                stored = await client.CreateAsync(Kind, ns, ResourceSerializer.Default.ToNode(service), cancel).ConfigureAwait(false);
+                stored = await client.CreateInAsync(Kind, ns, ResourceSerializer.Default.ToNode(service), cancel).ConfigureAwait(false);
             }
             else
             {
@@ -111,9 +114,9 @@ public static class ServiceCommand
             switch (outcome.State)
             {
                 case ReadyState.Ready:
-                    var revision = outcome.Object.Str("status.latestReadyRevisionName") ?? "";
+                    var revision = outcome.Object.StringAt("status.latestReadyRevisionName") ?? "";
                     terminal.Line($"Service '{serviceName}' {verb} to latest revision '{revision}' is available at URL:");
-                    terminal.Line(outcome.Object.Str("status.url") ?? "");
+                    terminal.Line(outcome.Object.StringAt("status.url") ?? "");
                     return ExitCode.Ok;
                 case ReadyState.Failed:
                     terminal.Fail($"Service '{serviceName}' {verb} but is not ready: {outcome.Readiness.Reason}{(outcome.Readiness.Message.Length > 0 ? ": " + outcome.Readiness.Message : "")}",
@@ -129,11 +132,11 @@ public static class ServiceCommand
         return command;
     }
 
-    private static async Task<JsonObject> UpdateAsync(IResourceClient client, string ns, string name, ServiceFlags flags, TrafficFlags traffic, CancellationToken cancel)
+    private static async Task<JsonObject> UpdateAsync(IResourceStore client, string ns, string name, ServiceFlags flags, TrafficFlags traffic, CancellationToken cancel)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var current = await client.GetAsync(Kind, ns, name, cancel).ConfigureAwait(false);
+            var current = await client.GetRequiredAsync(Kind, ns, name, cancel).ConfigureAwait(false);
             var spec = current["spec"]?.Deserialize<ServiceSpec>(ResourceSerializer.Default.JsonOptions) ?? new ServiceSpec();
             var annotations = current.At("metadata.annotations")?.Deserialize<Dictionary<string, string>>();
             annotations = flags.ApplyTo(name, spec, annotations, creating: false);
@@ -150,7 +153,7 @@ public static class ServiceCommand
             {
                 return await client.ReplaceAsync(Kind, ns, name, next, cancel).ConfigureAwait(false);
             }
-            catch (ApiException e) when (e.IsConflict && attempt < 3)
+            catch (ResourceException e) when (e.Reason == StatusReason.Conflict && attempt < 3)
             {
                 // Someone (the controller) wrote in between: read again and redo the edit, as kn does.
             }
@@ -174,7 +177,10 @@ public static class ServiceCommand
         var command = new Command("logs", "Show the logs of a Service's replicas") { name, revision, follow };
         command.SetAction((parse, cancel) => ResourceRun.RunAsync(terminal, connection, parse, cancel, async (client, ns) =>
         {
-            await foreach (var line in client.LogsAsync(ns, parse.GetValue(name)!, parse.GetValue(revision), parse.GetValue(follow), cancel).ConfigureAwait(false))
+            if (client is not HttpResourceStore local)
+                throw new ResourceException(new ResourceError(StatusReason.MethodNotAllowed,
+                    $"service logs is not available in Kubernetes mode yet; use kubectl logs -n {ns} -l serving.knative.dev/service={parse.GetValue(name)} -c user-container"));
+            await foreach (var line in local.ServiceLogsAsync(ns, parse.GetValue(name)!, parse.GetValue(revision), parse.GetValue(follow), cancel).ConfigureAwait(false))
                 terminal.Raw(line);
             return ExitCode.Ok;
         }));

@@ -15,7 +15,7 @@ public static class SourceCommand
         time ??= TimeProvider.System;
         var connection = new Connection();
         var group = connection.AddTo(new Command("source", "Manage event sources"));
-        var kind = ResourceRun.Kinds.For<PingSource>();
+        var kind = Platform.Resources.Serialization.ResourceTypes.Knative.KindOf<PingSource>();
 
         var ping = new Command("ping", "Manage PingSources (events on a cron schedule)");
         var name = new Argument<string>("name") { Description = "Name of the PingSource" };

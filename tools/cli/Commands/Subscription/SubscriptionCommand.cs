@@ -14,7 +14,7 @@ public static class SubscriptionCommand
     public static Command Create(Terminal terminal, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
-        var kind = ResourceRun.Kinds.For<Platform.Resources.Messaging.Subscription>();
+        var kind = Platform.Resources.Serialization.ResourceTypes.Knative.KindOf<Platform.Resources.Messaging.Subscription>();
         var connection = new Connection();
         var group = connection.AddTo(new Command("subscription", "Manage subscriptions (a channel's subscribers)"));
         group.Aliases.Add("sub");

@@ -12,7 +12,7 @@ public static class TriggerCommand
     public static Command Create(Terminal terminal, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
-        var kind = ResourceRun.Kinds.For<Platform.Resources.Eventing.Trigger>();
+        var kind = Platform.Resources.Serialization.ResourceTypes.Knative.KindOf<Platform.Resources.Eventing.Trigger>();
         var connection = new Connection();
         var group = connection.AddTo(new Command("trigger", "Manage triggers (a broker's filtered subscriptions)"));
 
