@@ -7,7 +7,7 @@ using Platform.Broker.Resources;
 using Platform.Broker.Routing;
 using Platform.Broker.Streams;
 using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Http;
+using Platform.ControlPlane.Hosting;
 
 namespace Platform.Broker;
 
@@ -15,8 +15,8 @@ namespace Platform.Broker;
 public static class BrokerExtensions
 {
     /// <summary>
-    /// Registers the options (<c>Broker</c> section), the resource store client (the control plane at
-    /// <c>Broker:ControlPlaneUrl</c>), the watcher, the reconciler, the topic streams, the dispatcher and the ingress.
+    /// Registers the options (<c>Broker</c> section), the control-plane client (<c>ResourceStore</c> section: local
+    /// API or Kubernetes), the watcher, the reconciler, the topic streams, the dispatcher and the ingress.
     /// </summary>
     public static IHostApplicationBuilder AddBroker(this IHostApplicationBuilder builder)
     {
@@ -24,12 +24,7 @@ public static class BrokerExtensions
         services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.Section);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<BrokerOptions>>().Value);
         services.AddSingleton(TimeProvider.System);
-        services.AddHttpClient<IResourceStore, HttpResourceStore>((sp, http) =>
-        {
-            var url = sp.GetRequiredService<BrokerOptions>().ControlPlaneUrl;
-            http.BaseAddress = new Uri(url.EndsWith('/') ? url : url + "/");
-            http.Timeout = Timeout.InfiniteTimeSpan; // watches are long-lived
-        });
+        builder.AddResourceStore();
         services.AddSingleton(sp => new EventDispatcher(DeliveryHttpClient(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EventDispatcher>>()));
         services.AddSingleton<ResourceCache>();
         services.AddSingleton<Routes>();

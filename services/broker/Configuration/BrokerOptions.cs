@@ -6,9 +6,6 @@ public sealed record BrokerOptions
     /// <summary>Configuration section name.</summary>
     public const string Section = "Broker";
 
-    /// <summary>Root of the control-plane API that holds the resources. Default <c>http://127.0.0.1:5100/</c>.</summary>
-    public string ControlPlaneUrl { get; init; } = "http://127.0.0.1:5100/";
-
     /// <summary>Public base URL of this service's ingress, used in <c>status.address.url</c>. Default <c>http://127.0.0.1:5300</c>.</summary>
     public string IngressUrl { get; init; } = "http://127.0.0.1:5300";
 

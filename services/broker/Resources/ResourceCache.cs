@@ -57,7 +57,14 @@ public sealed class ResourceCache
         Signal();
     }
 
-    /// <summary>Replaces every object of <paramref name="kind"/> (after a re-list).</summary>
+    /// <summary>Notes that <paramref name="kind"/> was listed in full (its informer synced).</summary>
+    public void MarkListed(ResourceKind kind)
+    {
+        _listed[kind] = 0;
+        Signal();
+    }
+
+    /// <summary>Replaces every object of <paramref name="kind"/> (a full list).</summary>
     public void Replace(ResourceKind kind, IEnumerable<JsonObject> items)
     {
         var fresh = new ConcurrentDictionary<(string, string), CachedObject>();

@@ -311,7 +311,7 @@ public sealed class BrokerBenchmark : IBenchmark
             t.Start(broker, [], new()
             {
                 ["APP_PORT"] = brokerPort.ToString(), ["DAPR_GRPC_PORT"] = grpc.ToString(), ["DAPR_HTTP_PORT"] = http.ToString(),
-                ["Broker__ControlPlaneUrl"] = $"http://127.0.0.1:{cpPort}/", ["Broker__IngressUrl"] = $"http://127.0.0.1:{brokerPort}",
+                ["ResourceStore__Url"] = $"http://127.0.0.1:{cpPort}/", ["Broker__IngressUrl"] = $"http://127.0.0.1:{brokerPort}",
                 ["Broker__MaxInFlightPerSubscriber"] = "32", ["Broker__ResyncInterval"] = "00:00:01", ["Logging__LogLevel__Default"] = "Warning",
             });
             t.Broker = t._processes[^1];

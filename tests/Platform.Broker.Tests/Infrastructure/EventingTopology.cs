@@ -95,7 +95,7 @@ public sealed class EventingTopology : IAsyncLifetime
             ["APP_PORT"] = brokerPort.ToString(),
             ["DAPR_GRPC_PORT"] = _sidecarGrpc.ToString(),
             ["DAPR_HTTP_PORT"] = _sidecarHttp.ToString(),
-            ["Broker__ControlPlaneUrl"] = $"http://127.0.0.1:{cpPort}/",
+            ["ResourceStore__Url"] = $"http://127.0.0.1:{cpPort}/",
             ["Broker__IngressUrl"] = $"http://127.0.0.1:{brokerPort}",
             ["Broker__ResyncInterval"] = "00:00:01",
             ["Logging__LogLevel__Default"] = "Information",
