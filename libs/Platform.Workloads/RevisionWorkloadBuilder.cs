@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Revisions;
 using Platform.Resources.Autoscaling;
 using Platform.Resources.Core;
 using Platform.Resources.Serving;

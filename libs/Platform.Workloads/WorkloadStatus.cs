@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Revisions;
 namespace Platform.Workloads;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Routing;
 namespace Platform.Activator;
 
 /// <summary>
@@ -49,7 +50,7 @@ public sealed record ActivatorOptions
     /// <summary>How often stats are snapshotted and reported. Default 1 s.</summary>
     public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Optional JSON file with a <see cref="Routing.RouteTable"/> applied at start (handy without a controller).</summary>
+    /// <summary>Optional JSON file with a <see cref="Platform.Serving.Contracts.Routing.RouteTable"/> applied at start (handy without a controller).</summary>
     public string? RoutesFile { get; init; }
 
     /// <summary>The effective local networks.</summary>

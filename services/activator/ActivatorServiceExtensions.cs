@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Activator.Activation;

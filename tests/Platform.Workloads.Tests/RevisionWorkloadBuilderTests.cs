@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Revisions;
 using Platform.Resources.Core;
 using Platform.Resources.Meta;
 using Platform.Resources.Serving;

@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Revisions;
 using System.Globalization;
 
 namespace Platform.Workloads.Local;

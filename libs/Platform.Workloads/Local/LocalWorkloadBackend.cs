@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Revisions;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;

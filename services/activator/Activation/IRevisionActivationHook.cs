@@ -1,4 +1,5 @@
 using Dapr.Client;
+using Platform.Serving.Contracts.Stats;
 
 namespace Platform.Activator.Activation;
 
@@ -25,7 +26,7 @@ public sealed class DaprActivationHook(ActivatorOptions options) : IRevisionActi
     public async Task PokeAsync(string @namespace, string revision, CancellationToken cancellationToken)
     {
         using var response = await _client.PostAsync(
-            $"/poke/{Uri.EscapeDataString(@namespace)}/{Uri.EscapeDataString(revision)}", content: null, cancellationToken).ConfigureAwait(false);
+            AutoscalerApi.Poke(@namespace, revision), content: null, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
     }
 

@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Routing;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Activator.Routing;

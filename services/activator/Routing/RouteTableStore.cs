@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Routing;
 using Microsoft.Extensions.Logging;
 using Platform.Activator.Throttling;
 

@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Routing;
 using System.Globalization;
 
 namespace Platform.Activator.Routing;

@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Routing;
 namespace Platform.Activator.Routing;
 
 /// <summary>A service as routed: its split and whether only local callers may reach it.</summary>

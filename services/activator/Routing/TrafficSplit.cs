@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Routing;
 namespace Platform.Activator.Routing;
 
 /// <summary>
@@ -21,7 +22,7 @@ public sealed class TrafficSplit
     public IReadOnlyDictionary<string, string> Tags => _tags;
 
     /// <summary>Builds the split from validated targets (percents sum to 100).</summary>
-    public static TrafficSplit From(IReadOnlyList<TrafficTarget> targets)
+    public static TrafficSplit From(IReadOnlyList<RouteTarget> targets)
     {
         var revisions = new string[targets.Count];
         var bounds = new int[targets.Count];

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using Dapr.Client;
+using Platform.Serving.Contracts.Stats;
 
 namespace Platform.Activator.Stats;
 
@@ -14,7 +15,7 @@ public interface IRevisionStatsSink
 /// <summary>
 /// Sends each batch to the autoscaler's stats intake through Dapr service invocation:
 /// <c>POST /v1.0/invoke/{autoscalerAppId}/method/stats</c> with a JSON array of
-/// <c>{namespace, revision, time, averageConcurrency, requestCount}</c> (the autoscaler's <c>RevisionStat</c>).
+/// <c>{namespace, revision, time, averageConcurrency, requestCount}</c> (the autoscaler's <c>RevisionSample</c>).
 /// Invocation rather than pub/sub because a late stat is worth no more than a missing one, and the autoscaler's
 /// poke path is the same channel (see services/autoscaler/README.md).
 /// </summary>
@@ -25,14 +26,12 @@ public sealed class DaprStatsSink(ActivatorOptions options) : IRevisionStatsSink
     /// <inheritdoc />
     public async Task ReportAsync(StatsBatch batch, CancellationToken cancellationToken)
     {
-        var stats = batch.Revisions.Select(r => new IntakeStat(r.Namespace, r.Revision, batch.Timestamp, r.AverageConcurrency, r.RequestCount));
-        using var response = await _client.PostAsJsonAsync("/stats", stats, IntakeJson, cancellationToken).ConfigureAwait(false);
+        var stats = batch.Revisions.Select(r => new RevisionStat(r.Namespace, r.Revision, batch.Timestamp, r.AverageConcurrency, r.RequestCount));
+        using var response = await _client.PostAsJsonAsync(AutoscalerApi.Stats, stats, IntakeJson, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
     }
 
     private static readonly System.Text.Json.JsonSerializerOptions IntakeJson = new(System.Text.Json.JsonSerializerDefaults.Web);
-
-    private sealed record IntakeStat(string Namespace, string Revision, DateTimeOffset Time, double AverageConcurrency, long RequestCount);
 
     /// <inheritdoc />
     public void Dispose() => _client.Dispose();

@@ -8,7 +8,7 @@ namespace Platform.Activator.Stats;
 /// <param name="AverageConcurrency">Time-weighted average of requests in flight at the activator (held ones included).</param>
 /// <param name="RequestCount">Requests that arrived during the window.</param>
 /// <param name="InFlight">Requests in flight at the end of the window.</param>
-public sealed record RevisionStat(string Namespace, string Revision, double AverageConcurrency, long RequestCount, int InFlight);
+public sealed record RevisionSample(string Namespace, string Revision, double AverageConcurrency, long RequestCount, int InFlight);
 
 /// <summary>
 /// What the activator reports once per interval (to the autoscaler's <c>/stats</c> intake): one entry
@@ -18,7 +18,7 @@ public sealed record RevisionStat(string Namespace, string Revision, double Aver
 /// <param name="Timestamp">End of the window (UTC).</param>
 /// <param name="WindowSeconds">Length of the window in seconds (≈ 1).</param>
 /// <param name="Revisions">The stats.</param>
-public sealed record StatsBatch(string Activator, DateTimeOffset Timestamp, double WindowSeconds, IReadOnlyList<RevisionStat> Revisions);
+public sealed record StatsBatch(string Activator, DateTimeOffset Timestamp, double WindowSeconds, IReadOnlyList<RevisionSample> Revisions);
 
 /// <summary>Records request arrivals and ends per revision and closes a window on demand.</summary>
 public sealed class RevisionStatsRecorder(TimeProvider time)
@@ -54,10 +54,10 @@ public sealed class RevisionStatsRecorder(TimeProvider time)
     /// per-second reports, a steady zero is what lets the autoscaler scale an idle revision to zero, while no data at
     /// all (the activator is down) keeps the scale where it is.
     /// </summary>
-    public IReadOnlyList<RevisionStat> Snapshot(IEnumerable<(string Namespace, string Name)> served)
+    public IReadOnlyList<RevisionSample> Snapshot(IEnumerable<(string Namespace, string Name)> served)
     {
         var now = time.GetTimestamp();
-        var stats = new List<RevisionStat>();
+        var stats = new List<RevisionSample>();
         foreach (var (key, window) in _windows)
         {
             lock (window)
@@ -65,7 +65,7 @@ public sealed class RevisionStatsRecorder(TimeProvider time)
                 var reportedBefore = window.ReportedLastWindow;
                 var figures = window.Snapshot(now);
                 if (ConcurrencyWindow.HasActivity(figures) || reportedBefore)
-                    stats.Add(new RevisionStat(key.Namespace, key.Name, figures.AverageConcurrency, figures.RequestCount, figures.InFlight));
+                    stats.Add(new RevisionSample(key.Namespace, key.Name, figures.AverageConcurrency, figures.RequestCount, figures.InFlight));
                 else
                 {
                     window.Retired = true;
@@ -75,7 +75,7 @@ public sealed class RevisionStatsRecorder(TimeProvider time)
         }
         var reported = stats.Select(r => (r.Namespace, r.Revision)).ToHashSet();
         foreach (var key in served)
-            if (reported.Add(key)) stats.Add(new RevisionStat(key.Namespace, key.Name, 0, 0, 0));
+            if (reported.Add(key)) stats.Add(new RevisionSample(key.Namespace, key.Name, 0, 0, 0));
         return stats;
     }
 }

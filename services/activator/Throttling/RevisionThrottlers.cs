@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Routing;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Platform.Activator.Activation;

@@ -1,5 +1,7 @@
+using Platform.Serving.Contracts.Revisions;
 using Dapr.Actors;
 using Platform.Autoscaler.Metrics;
+using Platform.Serving.Contracts.Stats;
 using Platform.Autoscaler.Revisions;
 using Platform.Autoscaler.Scaling;
 

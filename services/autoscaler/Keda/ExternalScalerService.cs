@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Revisions;
 using Externalscaler;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,9 @@
+using Platform.Serving.Contracts.Revisions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Autoscaler.Metrics;
+using Platform.Serving.Contracts.Stats;
 using Platform.Autoscaler.Scaling;
 
 namespace Platform.Autoscaler.Revisions;

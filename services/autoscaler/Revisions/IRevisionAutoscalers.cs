@@ -1,4 +1,6 @@
+using Platform.Serving.Contracts.Revisions;
 using Platform.Autoscaler.Metrics;
+using Platform.Serving.Contracts.Stats;
 using Platform.Autoscaler.Scaling;
 
 namespace Platform.Autoscaler.Revisions;

@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Revisions;
 using Microsoft.Extensions.Logging;
 using Platform.Autoscaler.Scaling;
 

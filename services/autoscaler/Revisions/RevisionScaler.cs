@@ -1,5 +1,7 @@
+using Platform.Serving.Contracts.Revisions;
 using Microsoft.Extensions.Logging;
 using Platform.Autoscaler.Metrics;
+using Platform.Serving.Contracts.Stats;
 using Platform.Autoscaler.Scaling;
 
 namespace Platform.Autoscaler.Revisions;

@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Revisions;
 using System.Collections.Concurrent;
 using Platform.Autoscaler.Scaling;
 

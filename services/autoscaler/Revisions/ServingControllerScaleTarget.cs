@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Revisions;
 using System.Net;
 using System.Net.Http.Json;
 using Dapr.Client;

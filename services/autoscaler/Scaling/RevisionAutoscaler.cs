@@ -1,4 +1,6 @@
+using Platform.Serving.Contracts.Revisions;
 using Platform.Autoscaler.Metrics;
+using Platform.Serving.Contracts.Stats;
 
 namespace Platform.Autoscaler.Scaling;
 

@@ -1,6 +1,8 @@
+using Platform.Serving.Contracts.Revisions;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Autoscaler.Metrics;
+using Platform.Serving.Contracts.Stats;
 using Platform.Autoscaler.Revisions;
 using Platform.Autoscaler.Scaling;
 

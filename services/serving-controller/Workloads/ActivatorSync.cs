@@ -1,3 +1,5 @@
+using Platform.Serving.Contracts.Routing;
+using Platform.Serving.Contracts.Revisions;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
@@ -22,7 +24,7 @@ public sealed partial class ActivatorSync(IResourceStore store, IWorkloadBackend
     private readonly ResourceKind _revisions = kinds.FindByKind("serving.knative.dev/v1", "Revision")!;
 
     /// <summary>The table as it would be pushed now.</summary>
-    public async Task<ActivatorRouteTable> BuildAsync(CancellationToken cancellationToken)
+    public async Task<RouteTable> BuildAsync(CancellationToken cancellationToken)
     {
         var routes = (await store.ListAsync(_routes, null, cancellationToken: cancellationToken)).Items.Select(ServingObjects.Read<ServingRoute>).ToList();
         var revisions = (await store.ListAsync(_revisions, null, cancellationToken: cancellationToken)).Items.Select(ServingObjects.Read<ServingRevision>)
@@ -37,10 +39,10 @@ public sealed partial class ActivatorSync(IResourceStore store, IWorkloadBackend
         try
         {
             var table = await BuildAsync(cancellationToken);
-            using var response = await peers.Activator.PutAsJsonAsync("/activator/v1/routes", table, cancellationToken);
+            using var response = await peers.Activator.PutAsJsonAsync(ActivatorApi.Routes, table, cancellationToken);
             if (!response.IsSuccessStatusCode)
                 throw new HttpRequestException($"activator refused the route table: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
-            LogPushed(table.Services.Count, table.Revisions.Count);
+            LogPushed(table.Services!.Count, table.Revisions!.Count);
         }
         finally
         {
@@ -57,13 +59,12 @@ public sealed partial class ActivatorSync(IResourceStore store, IWorkloadBackend
         await _push.WaitAsync(cancellationToken);
         try
         {
-            var body = new { endpoints = Endpoints(revision.Namespace, revision.Name) };
-            using var response = await peers.Activator.PutAsJsonAsync(
-                $"/activator/v1/revisions/{Uri.EscapeDataString(revision.Namespace)}/{Uri.EscapeDataString(revision.Name)}/endpoints", body, cancellationToken);
+            var body = new EndpointsUpdate { Endpoints = Endpoints(revision.Namespace, revision.Name) };
+            using var response = await peers.Activator.PutAsJsonAsync(ActivatorApi.Endpoints(revision.Namespace, revision.Name), body, cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotFound) return;
             if (!response.IsSuccessStatusCode)
                 throw new HttpRequestException($"activator refused endpoints of {revision}: {(int)response.StatusCode}");
-            LogEndpoints(revision.ToString(), body.endpoints.Count);
+            LogEndpoints(revision.ToString(), body.Endpoints.Count);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Revisions;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;

@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Revisions;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

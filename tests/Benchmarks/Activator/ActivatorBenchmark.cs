@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Routing;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -244,7 +245,7 @@ public sealed class ActivatorBenchmark : IBenchmark
             await app.StartAsync();
             var result = app.Services.GetRequiredService<IRouteTableStore>().Apply(new RouteTable
             {
-                Services = [new ServiceRoute { Namespace = "default", Name = "hello", Traffic = [new TrafficTarget { RevisionName = "hello-00001", Percent = 100 }] }],
+                Services = [new ServiceRoute { Namespace = "default", Name = "hello", Traffic = [new RouteTarget { RevisionName = "hello-00001", Percent = 100 }] }],
                 Revisions = [new RevisionRoute { Namespace = "default", Name = "hello-00001", Endpoints = [$"127.0.0.1:{backendPort}"] }],
             });
             if (result.Status != ApplyStatus.Applied) throw new InvalidOperationException(string.Join("; ", result.Errors));

@@ -1,5 +1,7 @@
+using Platform.Serving.Contracts.Revisions;
 using System.Diagnostics;
 using Platform.Autoscaler.Metrics;
+using Platform.Serving.Contracts.Stats;
 using Platform.Autoscaler.Scaling;
 using Platform.Benchmarks.Harness;
 

@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Routing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -155,7 +156,7 @@ public sealed class TestActivator : IAsyncDisposable
         Services = [new ServiceRoute
         {
             Namespace = "default", Name = service, Visibility = visibility,
-            Traffic = targets.Select(t => new TrafficTarget { RevisionName = t.Revision, Percent = t.Percent, Tag = t.Tag }).ToList(),
+            Traffic = targets.Select(t => new RouteTarget { RevisionName = t.Revision, Percent = t.Percent, Tag = t.Tag }).ToList(),
         }],
         Revisions = targets.Select(t => new RevisionRoute
         {

@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Routing;
 using System.Net;
 using Platform.Activator.Routing;
 
@@ -12,19 +13,19 @@ public class RouteDeciderTests
             new ServiceRoute
             {
                 Namespace = "default", Name = "hello",
-                Traffic = [new TrafficTarget { RevisionName = "hello-00001", Percent = 100, Tag = "current" },
-                           new TrafficTarget { RevisionName = "hello-00002", Percent = 0, Tag = "candidate" }],
+                Traffic = [new RouteTarget { RevisionName = "hello-00001", Percent = 100, Tag = "current" },
+                           new RouteTarget { RevisionName = "hello-00002", Percent = 0, Tag = "candidate" }],
             },
             new ServiceRoute
             {
                 Namespace = "prod", Name = "api-v2", Visibility = "cluster-local",
-                Traffic = [new TrafficTarget { RevisionName = "api-v2-00001", Percent = 100 }],
+                Traffic = [new RouteTarget { RevisionName = "api-v2-00001", Percent = 100 }],
             },
             // A service whose name looks like a tag host of "hello": the service's own host wins.
             new ServiceRoute
             {
                 Namespace = "default", Name = "current-hello",
-                Traffic = [new TrafficTarget { RevisionName = "current-hello-00001", Percent = 100 }],
+                Traffic = [new RouteTarget { RevisionName = "current-hello-00001", Percent = 100 }],
             },
         ],
         Revisions =

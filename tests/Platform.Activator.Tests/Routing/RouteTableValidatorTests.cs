@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Routing;
 using Platform.Activator.Routing;
 
 namespace Platform.Activator.Tests.Routing;
@@ -9,8 +10,8 @@ public class RouteTableValidatorTests
         Services = [new ServiceRoute
         {
             Namespace = "default", Name = "hello",
-            Traffic = [new TrafficTarget { RevisionName = "hello-00001", Percent = 60 },
-                       new TrafficTarget { RevisionName = "hello-00002", Percent = 40, Tag = "candidate" }],
+            Traffic = [new RouteTarget { RevisionName = "hello-00001", Percent = 60 },
+                       new RouteTarget { RevisionName = "hello-00002", Percent = 40, Tag = "candidate" }],
         }],
         Revisions =
         [
@@ -19,7 +20,7 @@ public class RouteTableValidatorTests
         ],
     };
 
-    private static RouteTable WithTarget(int i, TrafficTarget t)
+    private static RouteTable WithTarget(int i, RouteTarget t)
     {
         var v = Valid();
         var traffic = v.Services![0].Traffic!.ToArray();
@@ -39,16 +40,16 @@ public class RouteTableValidatorTests
     {
         { "valid", Valid(), [] },
         { "empty table", RouteTable.Empty, [] },
-        { "percent out of range", WithTarget(1, new TrafficTarget { RevisionName = "hello-00002", Percent = 140 }),
+        { "percent out of range", WithTarget(1, new RouteTarget { RevisionName = "hello-00002", Percent = 140 }),
             ["services[0].traffic[1].percent: must be 0..100, got 140", "services[0].traffic: percents must sum to 100, got 60"] },
-        { "sum below 100", WithTarget(1, new TrafficTarget { RevisionName = "hello-00002", Percent = 30 }),
+        { "sum below 100", WithTarget(1, new RouteTarget { RevisionName = "hello-00002", Percent = 30 }),
             ["services[0].traffic: percents must sum to 100, got 90"] },
-        { "missing revision", WithTarget(1, new TrafficTarget { RevisionName = "hello-00009", Percent = 40 }),
+        { "missing revision", WithTarget(1, new RouteTarget { RevisionName = "hello-00009", Percent = 40 }),
             ["services[0].traffic[1].revisionName: revision default/hello-00009 is not in revisions[]"] },
-        { "no revision name", WithTarget(0, new TrafficTarget { Percent = 60 }), ["services[0].traffic[0].revisionName: required"] },
-        { "bad tag", WithTarget(1, new TrafficTarget { RevisionName = "hello-00002", Percent = 40, Tag = "Bad_Tag" }),
+        { "no revision name", WithTarget(0, new RouteTarget { Percent = 60 }), ["services[0].traffic[0].revisionName: required"] },
+        { "bad tag", WithTarget(1, new RouteTarget { RevisionName = "hello-00002", Percent = 40, Tag = "Bad_Tag" }),
             ["services[0].traffic[1].tag: must be a DNS label (a-z, 0-9, '-', at most 63), got \"Bad_Tag\""] },
-        { "duplicate tag", WithTarget(0, new TrafficTarget { RevisionName = "hello-00001", Percent = 60, Tag = "candidate" }),
+        { "duplicate tag", WithTarget(0, new RouteTarget { RevisionName = "hello-00001", Percent = 60, Tag = "candidate" }),
             ["services[0].traffic[1].tag: duplicate tag \"candidate\""] },
         { "CC too high", WithRevision(0, new RevisionRoute { Namespace = "default", Name = "hello-00001", ContainerConcurrency = 1001 }),
             ["revisions[0].containerConcurrency: must be 0..1000, got 1001"] },

@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Routing;
 using Platform.Activator.Routing;
 
 namespace Platform.Activator.Tests.Routing;
@@ -9,7 +10,7 @@ public class TrafficSplitTests
         // "rev=percent" or "rev=percent@tag"
         var (target, tag) = part.Contains('@') ? (part.Split('@')[0], part.Split('@')[1]) : (part, null);
         var kv = target.Split('=');
-        return new TrafficTarget { RevisionName = kv[0], Percent = int.Parse(kv[1]), Tag = tag };
+        return new RouteTarget { RevisionName = kv[0], Percent = int.Parse(kv[1]), Tag = tag };
     }).ToList());
 
     [Theory]

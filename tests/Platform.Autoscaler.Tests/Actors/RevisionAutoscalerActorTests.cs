@@ -1,9 +1,11 @@
+using Platform.Serving.Contracts.Revisions;
 using Dapr.Actors;
 using Dapr.Actors.Runtime;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Platform.Autoscaler.Actors;
 using Platform.Autoscaler.Metrics;
+using Platform.Serving.Contracts.Stats;
 using Platform.Autoscaler.Revisions;
 using Platform.Autoscaler.Scaling;
 

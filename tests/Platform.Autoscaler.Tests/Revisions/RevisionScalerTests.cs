@@ -1,6 +1,8 @@
+using Platform.Serving.Contracts.Revisions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Platform.Autoscaler.Metrics;
+using Platform.Serving.Contracts.Stats;
 using Platform.Autoscaler.Revisions;
 using Platform.Autoscaler.Scaling;
 

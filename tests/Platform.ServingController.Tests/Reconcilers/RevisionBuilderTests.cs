@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Revisions;
 using Platform.Resources.Meta;
 using Platform.Resources.Serving;
 using Platform.ServingController.Reconcilers;

@@ -103,10 +103,10 @@ public sealed class RouteBuilderTests
         var revisions = new Dictionary<(string, string), Platform.Resources.Serving.Revision> { [("default", "hello-00001")] = r1, [("default", "hello-00002")] = r2 };
         var table = RouteTableBuilder.Build([pending, dangling, hello], revisions,
             (ns, name) => name == "hello-00001" ? ["127.0.0.1:41000"] : []);
-        var service = Assert.Single(table.Services);
+        var service = Assert.Single(table.Services!);
         Assert.Equal(("default", "hello", null), (service.Namespace, service.Name, service.Visibility));
-        Assert.Equal("hello-00001:50:|hello-00002:50:candidate", string.Join("|", service.Traffic.Select(t => $"{t.RevisionName}:{t.Percent}:{t.Tag}")));
-        Assert.Equal(2, table.Revisions.Count);
+        Assert.Equal("hello-00001:50:|hello-00002:50:candidate", string.Join("|", service.Traffic!.Select(t => $"{t.RevisionName}:{t.Percent}:{t.Tag}")));
+        Assert.Equal(2, table.Revisions!.Count);
         Assert.Equal(["127.0.0.1:41000"], table.Revisions[0].Endpoints);
         Assert.Equal((5, (int?)30), (table.Revisions[1].ContainerConcurrency, table.Revisions[1].TimeoutSeconds));
     }

@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Revisions;
 using System.Text.Json.Nodes;
 using Platform.Workloads.Kubernetes;
 

@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Revisions;
 using Platform.Workloads.Local;
 
 namespace Platform.Workloads.Tests.Local;

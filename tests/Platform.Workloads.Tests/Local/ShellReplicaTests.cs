@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Revisions;
 using System.Globalization;
 using Platform.Workloads.Local;
 

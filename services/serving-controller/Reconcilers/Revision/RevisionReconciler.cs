@@ -1,3 +1,4 @@
+using Platform.Serving.Contracts.Revisions;
 using Platform.ServingController.Reconcilers.Configuration;
 using Platform.ServingController.Reconcilers.Revision.Builders;
 using Platform.ServingController.Reconcilers.Service;

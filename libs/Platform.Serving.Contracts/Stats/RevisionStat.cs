@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
-using Platform.Autoscaler.Scaling;
+using Platform.Serving.Contracts.Revisions;
 
-namespace Platform.Autoscaler.Metrics;
+namespace Platform.Serving.Contracts.Stats;
 
 /// <summary>
 /// One second of one revision's traffic as a reporter (the activator) saw it. Reporters send one per revision per

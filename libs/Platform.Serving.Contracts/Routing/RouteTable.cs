@@ -1,4 +1,4 @@
-namespace Platform.Activator.Routing;
+namespace Platform.Serving.Contracts.Routing;
 
 /// <summary>
 /// A complete snapshot of what the activator routes: every Knative Service (by <c>{namespace}/{name}</c>) with its
@@ -50,11 +50,11 @@ public sealed record ServiceRoute
     public string? Visibility { get; init; }
 
     /// <summary>Traffic targets; percents sum to 100; targets with a tag also get their own host.</summary>
-    public IReadOnlyList<TrafficTarget>? Traffic { get; init; }
+    public IReadOnlyList<RouteTarget>? Traffic { get; init; }
 }
 
 /// <summary>One resolved traffic target (a Route's <c>status.traffic[]</c> entry).</summary>
-public sealed record TrafficTarget
+public sealed record RouteTarget
 {
     /// <summary>The revision that receives this share, in the service's namespace.</summary>
     public string? RevisionName { get; init; }

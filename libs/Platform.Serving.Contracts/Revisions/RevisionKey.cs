@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Platform.Autoscaler.Scaling;
+namespace Platform.Serving.Contracts.Revisions;
 
 /// <summary>Names one revision: <c>{namespace}/{name}</c>, e.g. <c>default/hello-00001</c>.</summary>
 /// <param name="Namespace">The revision's namespace (a DNS label).</param>
