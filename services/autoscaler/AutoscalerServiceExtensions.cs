@@ -3,6 +3,8 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Autoscaler.Actors;
+using Platform.Autoscaler.PodAutoscalers;
+using Platform.ControlPlane.Hosting;
 using Platform.Autoscaler.Revisions;
 using Platform.Autoscaler.Scaling;
 
@@ -12,9 +14,9 @@ namespace Platform.Autoscaler;
 public static class AutoscalerServiceExtensions
 {
     /// <summary>
-    /// Adds the defaults (<c>Autoscaler:Defaults</c>, validated at start naming each bad key), the registry the KEDA
-    /// scaler reads, the scale target (logging until the serving backend replaces it), both autoscaler hosts and the
-    /// revision actor.
+    /// Adds the defaults (<c>Autoscaler:Defaults</c>, validated at start naming each bad key), the control-plane client
+    /// (<c>ResourceStore</c> section), the PodAutoscaler follower and board (what KEDA reads), the scale target (the
+    /// PodAutoscaler's status), both autoscaler hosts and the revision actor.
     /// </summary>
     public static WebApplicationBuilder AddAutoscaler(this WebApplicationBuilder builder)
     {
@@ -25,8 +27,11 @@ public static class AutoscalerServiceExtensions
         services.AddSingleton<IValidateOptions<AutoscalerDefaults>, AutoscalerDefaultsValidation>();
         services.AddOptions<AutoscalerHostOptions>().BindConfiguration(AutoscalerHostOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<RevisionScalingRegistry>();
-        services.TryAddSingleton<IScaleTarget, LoggingScaleTarget>();
+        builder.AddResourceStore();
+        services.AddSingleton<PodAutoscalerBoard>();
+        services.TryAddSingleton<IScaleTarget, PodAutoscalerScaleTarget>();
+        services.AddSingleton<PodAutoscalerFollower>();
+        services.AddHostedService(sp => sp.GetRequiredService<PodAutoscalerFollower>());
         services.AddSingleton<InProcessRevisionAutoscalers>();
         services.AddSingleton<IRevisionAutoscalers, AutoscalerHostRouter>();
         services.AddHostedService<AutoscalerTicker>();

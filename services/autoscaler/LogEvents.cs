@@ -11,4 +11,7 @@ internal static class LogEvents
     public const int TickSlow = 5009;
     public const int ActorRestored = 5010;
     public const int KedaUnknownRevision = 5011;
+    public const int PodAutoscalerGone = 5012;
+    public const int PodAutoscalerFailed = 5013;
+    public const int PodAutoscalerRemoved = 5014;
 }

@@ -1,6 +1,6 @@
 using Platform.ControlPlane.Server.Hosting;
 using Platform.ServiceDefaults;
-using Platform.ServingController.Workloads;
+using Platform.ServingController.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -8,7 +8,7 @@ builder.UseAppPort(defaultPort: 5100);
 // Local mode: the Kubernetes-shaped control-plane API for every kind, persisted in the Dapr state store; this
 // process's reconcilers use it in-process.
 builder.AddControlPlaneServer();
-// Serving: reconcilers, the local process backend, the activator's routes and the autoscaler's revisions.
+// Serving: reconcilers, the local workload supervisor and process backend, the activator's routes.
 builder.AddServing();
 
 var app = builder.Build();

@@ -69,32 +69,45 @@ public sealed partial class ServiceRequestMiddleware(
         deadline.CancelAfter(timeout);
         try
         {
-            var acquisition = await throttler.AcquireAsync(deadline.Token);
-            if (acquisition.Outcome != AcquireOutcome.Acquired)
+            for (var attempt = 1; ; attempt++)
             {
-                if (!aborted.IsCancellationRequested)
-                    await WriteAsync(context, NotAcquired(acquisition.Outcome, throttler, timeout));
-                return;
-            }
-            var replica = acquisition.Replica!;
-            try
-            {
-                // An upgraded connection (WebSocket) lives past timeoutSeconds; YARP's activity timeout bounds its idle time.
-                var upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
-                    || context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true };
-                var error = await forwarder.SendAsync(context, replica.DestinationPrefix, client.Invoker, ConfigFor(timeout),
-                    client.Transformer, upgrade ? aborted : deadline.Token);
-                if (error == ForwarderError.None || aborted.IsCancellationRequested) return;
-                var failure = ForwarderErrorMapping.Map(error, context.GetForwarderErrorFeature()?.Exception,
-                    deadline.IsCancellationRequested, $"{service.Namespace}/{revision}");
-                if (failure is not { } f) return;
-                LogForwardFailed(service.Namespace, revision, replica.Endpoint, error, f.StatusCode);
-                if (!context.Response.HasStarted) await WriteAsync(context, f);
-                else context.Abort();
-            }
-            finally
-            {
-                throttler.Release(replica);
+                var acquisition = await throttler.AcquireAsync(deadline.Token);
+                if (acquisition.Outcome != AcquireOutcome.Acquired)
+                {
+                    if (!aborted.IsCancellationRequested)
+                        await WriteAsync(context, NotAcquired(acquisition.Outcome, throttler, timeout));
+                    return;
+                }
+                var replica = acquisition.Replica!;
+                try
+                {
+                    // An upgraded connection (WebSocket) lives past timeoutSeconds; YARP's activity timeout bounds its idle time.
+                    var upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
+                        || context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true };
+                    var error = await forwarder.SendAsync(context, replica.DestinationPrefix, client.Invoker, ConfigFor(timeout),
+                        client.Transformer, upgrade ? aborted : deadline.Token);
+                    if (error == ForwarderError.None || aborted.IsCancellationRequested) return;
+                    var exception = context.GetForwarderErrorFeature()?.Exception;
+                    // A replica that refuses the connection has just died (scaled down, crashed) before its endpoints
+                    // update arrived: nothing of the request left, so it goes to another replica instead, if one is left.
+                    if (attempt < MaxConnectAttempts && !context.Response.HasStarted && ConnectionRefused(error, exception)
+                        && throttler.Evict(replica) > 0)
+                    {
+                        LogEvicted(service.Namespace, revision, replica.Endpoint, attempt);
+                        context.Response.Clear();
+                        continue;
+                    }
+                    var failure = ForwarderErrorMapping.Map(error, exception, deadline.IsCancellationRequested, $"{service.Namespace}/{revision}");
+                    if (failure is not { } f) return;
+                    LogForwardFailed(service.Namespace, revision, replica.Endpoint, error, f.StatusCode);
+                    if (!context.Response.HasStarted) await WriteAsync(context, f);
+                    else context.Abort();
+                    return;
+                }
+                finally
+                {
+                    throttler.Release(replica);
+                }
             }
         }
         finally
@@ -102,6 +115,15 @@ public sealed partial class ServiceRequestMiddleware(
             stats.Finished(window);
         }
     }
+
+    /// <summary>Connection attempts per request before a refused connection is answered 502.</summary>
+    public const int MaxConnectAttempts = 3;
+
+    /// <summary>True when the forward failed connecting (refused, reset before any byte): the request was never sent.</summary>
+    public static bool ConnectionRefused(ForwarderError error, Exception? exception) =>
+        error is ForwarderError.Request
+        && exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } http
+        && http.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused };
 
     private ProxyFailure BodyTooLarge() => new(StatusCodes.Status413PayloadTooLarge, "body-too-large",
         $"request body exceeds the activator's limit of {options.MaxRequestBodyBytes} bytes");
@@ -146,6 +168,9 @@ public sealed partial class ServiceRequestMiddleware(
     /// <param name="Message">What happened.</param>
     /// <param name="Host">The Host the request named.</param>
     public sealed record FailureBody(string Error, string Message, string Host);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Replica {Endpoint} of {Namespace}/{Revision} refused the connection (attempt {Attempt}): trying another")]
+    private partial void LogEvicted(string @namespace, string revision, string endpoint, int attempt);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Forwarding to revision {Namespace}/{Revision} at {Endpoint} failed ({Error}): answered {Status}")]
     private partial void LogForwardFailed(string @namespace, string revision, string endpoint, ForwarderError error, int status);

@@ -41,6 +41,13 @@ public sealed class ReplicaPool(int containerConcurrency, Func<int, int> random)
         _replicas = next;
     }
 
+    /// <summary>Drops <paramref name="replica"/> from the ready replicas (its in-flight slots stay with the detached object).</summary>
+    public void Evict(Replica replica)
+    {
+        var next = _replicas.Where(r => !ReferenceEquals(r, replica)).ToList();
+        if (next.Count != _replicas.Count) _replicas = next;
+    }
+
     /// <summary>Takes a slot on a replica chosen by the policy, or returns null when none is free.</summary>
     public Replica? TryAcquire()
     {

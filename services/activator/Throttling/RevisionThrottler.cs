@@ -124,6 +124,20 @@ public sealed class RevisionThrottler
         }
     }
 
+    /// <summary>
+    /// Stops routing to <paramref name="replica"/> until an endpoints update lists it again: it refused a connection
+    /// (it just died, before the backend's update arrived). The caller still releases its slot. Returns the ready
+    /// replicas left.
+    /// </summary>
+    public int Evict(Replica replica)
+    {
+        lock (_gate)
+        {
+            _pool.Evict(replica);
+            return _pool.Replicas.Count;
+        }
+    }
+
     /// <summary>The revision left the table: waiting requests end with <see cref="AcquireOutcome.RevisionGone"/>.</summary>
     public void Retire()
     {

@@ -26,7 +26,6 @@ public sealed partial class RevisionAutoscalerActor : Actor, IRevisionAutoscaler
     private const string TickTimer = "decide";
 
     private readonly Func<RevisionScaler> _newScaler;
-    private readonly RevisionScalingRegistry _registry;
     private readonly TimeProvider _time;
     private readonly TimeSpan _tick;
     private readonly ILogger _logger;
@@ -35,12 +34,11 @@ public sealed partial class RevisionAutoscalerActor : Actor, IRevisionAutoscaler
 
     /// <summary>Created by the Dapr actor runtime.</summary>
     public RevisionAutoscalerActor(ActorHost host, IOptions<AutoscalerDefaults> defaults, IScaleTarget target,
-        RevisionScalingRegistry registry, TimeProvider time, ILogger<RevisionAutoscalerActor> logger) : base(host)
+        TimeProvider time, ILogger<RevisionAutoscalerActor> logger) : base(host)
     {
         var key = RevisionKey.FromActorId(Id.GetId());
-        _newScaler = () => new RevisionScaler(key, defaults.Value, target, registry, logger);
+        _newScaler = () => new RevisionScaler(key, defaults.Value, target, logger);
         _scaler = _newScaler();
-        _registry = registry;
         _time = time;
         _tick = defaults.Value.TickInterval;
         _logger = logger;
@@ -75,7 +73,6 @@ public sealed partial class RevisionAutoscalerActor : Actor, IRevisionAutoscaler
         await UnregisterTimerAsync(TickTimer);
         await StateManager.TryRemoveStateAsync(SpecState);
         await StateManager.TryRemoveStateAsync(AutoscalerState);
-        _registry.Remove(_scaler.Key);
         _scaler = _newScaler();
         return true;
     }
@@ -85,11 +82,7 @@ public sealed partial class RevisionAutoscalerActor : Actor, IRevisionAutoscaler
     {
         var now = _time.GetUtcNow();
         var outcome = _scaler.Record(stat, now);
-        if (outcome == StatOutcome.Recorded)
-        {
-            _dirty = true;
-            _scaler.Publish(now);
-        }
+        if (outcome == StatOutcome.Recorded) _dirty = true;
         return Task.FromResult(outcome);
     }
 

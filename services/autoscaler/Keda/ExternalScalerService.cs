@@ -1,32 +1,32 @@
-using Platform.Serving.Contracts.Revisions;
 using Externalscaler;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Platform.Autoscaler.Revisions;
+using Platform.Autoscaler.PodAutoscalers;
 using Platform.Autoscaler.Scaling;
+using Platform.Serving.Contracts.Revisions;
 
 namespace Platform.Autoscaler.Keda;
 
 /// <summary>
-/// KEDA's <c>externalscaler.ExternalScaler</c>, answered from the <see cref="RevisionScalingRegistry"/>. A
-/// ScaledObject names the revision with <c>scalerMetadata</c> keys <c>revision</c> and <c>namespace</c> (falling back
-/// to the ScaledObject's namespace).
+/// KEDA's <c>externalscaler.ExternalScaler</c>, answered from the revision's PodAutoscaler as the control plane
+/// holds it (<see cref="PodAutoscalerBoard"/>): the KPA decides once, writes <c>status.desiredScale</c>, and KEDA reports
+/// that same decision, so any autoscaler replica answers alike. A ScaledObject names the revision with
+/// <c>scalerMetadata</c> keys <c>revision</c> and <c>namespace</c> (falling back to the ScaledObject's namespace).
 /// <para>
-/// Outside panic, KEDA/HPA reach the decider's count: GetMetricSpec's target is the per-pod target
-/// (total × utilisation) and GetMetrics reports the revision-wide stable-window average, so the HPA's
-/// AverageValue rule <c>ceil(total ÷ target)</c> equals the decider's <c>ceil(stable ÷ target)</c>. What differs:
-/// the HPA knows no panic mode (no panic window, no "never scale down while panicking"), applies its own 10 %
-/// tolerance and its own scale-up/down behaviour instead of max-scale-up/down rates, scale-down-delay and
-/// activation-scale, and scales 0↔1 only through IsActive / StreamIsActive and KEDA's cooldownPeriod (set it near
-/// the stable window + grace, ~90 s) rather than the grace period. With no data in the stable window GetMetrics
-/// reports current scale × target, so that the HPA holds the revision where it is (no data, no decision).
+/// GetMetricSpec asks for an AverageValue of 1 on the metric <see cref="MetricName"/>, and GetMetrics reports the
+/// desired scale, so the HPA's rule <c>ceil(value ÷ target)</c> lands on the decider's count, panic mode, scale rates,
+/// min/max and scale-down delay included (within the HPA's own 10 % tolerance). 0 ↔ 1 goes through IsActive /
+/// StreamIsActive: active when the desired scale is above zero or a request was held at zero within the
+/// scale-to-zero grace period (the poke wakes StreamIsActive before the decision is even written). A revision whose
+/// autoscaler has not decided yet answers Unavailable, so that KEDA keeps the scale it has.
 /// </para>
 /// </summary>
 internal sealed partial class ExternalScalerService(
-    RevisionScalingRegistry registry,
+    PodAutoscalerBoard board,
     TimeProvider time,
     IOptions<KedaOptions> options,
+    IOptions<AutoscalerDefaults> defaults,
     ILogger<ExternalScalerService> logger) : ExternalScaler.ExternalScalerBase
 {
     /// <summary>scalerMetadata key naming the revision.</summary>
@@ -35,10 +35,14 @@ internal sealed partial class ExternalScalerService(
     /// <summary>scalerMetadata key naming the namespace.</summary>
     public const string NamespaceKeyName = "namespace";
 
+    /// <summary>The one metric reported: the PodAutoscaler's desired scale.</summary>
+    public const string MetricName = "desired-scale";
+
     public override Task<IsActiveResponse> IsActive(ScaledObjectRef request, ServerCallContext context)
     {
-        var status = Find(request);
-        return Task.FromResult(new IsActiveResponse { Result = status.IsActive(time.GetUtcNow()) });
+        var key = KeyOf(request);
+        Find(key);
+        return Task.FromResult(new IsActiveResponse { Result = Active(key) });
     }
 
     public override async Task StreamIsActive(ScaledObjectRef request, IServerStreamWriter<IsActiveResponse> responseStream, ServerCallContext context)
@@ -49,10 +53,10 @@ internal sealed partial class ExternalScalerService(
         var interval = options.Value.StreamResendInterval;
         while (!ct.IsCancellationRequested)
         {
-            // Take the signal before reading the state, so that a poke in between is not missed.
-            var changed = registry.NextChange(key);
-            if (!registry.TryGet(key, out var status)) throw NotFound(key);
-            await responseStream.WriteAsync(new IsActiveResponse { Result = status.IsActive(time.GetUtcNow()) }, ct);
+            // Take the signal before reading the state, so that a change in between is not missed.
+            var changed = board.NextChange(key);
+            if (board.Get(key) is null) throw NotFound(key);
+            await responseStream.WriteAsync(new IsActiveResponse { Result = Active(key) }, ct);
             try { await changed.WaitAsync(interval, time, ct); }
             catch (TimeoutException) { }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
@@ -61,36 +65,37 @@ internal sealed partial class ExternalScalerService(
 
     public override Task<GetMetricSpecResponse> GetMetricSpec(ScaledObjectRef request, ServerCallContext context)
     {
-        var status = Find(request);
-        var spec = new MetricSpec { MetricName = status.Metric.ToName(), TargetSizeFloat = status.TargetValue };
+        Find(KeyOf(request));
+        var spec = new MetricSpec { MetricName = MetricName, TargetSizeFloat = 1 };
 #pragma warning disable CS0612 // KEDA reads the deprecated integer only when the float is 0; fill both.
-        spec.TargetSize = (long)Math.Ceiling(status.TargetValue);
+        spec.TargetSize = 1;
 #pragma warning restore CS0612
         return Task.FromResult(new GetMetricSpecResponse { MetricSpecs = { spec } });
     }
 
     public override Task<GetMetricsResponse> GetMetrics(GetMetricsRequest request, ServerCallContext context)
     {
-        var status = Find(request.ScaledObjectRef ?? throw Invalid("scaledObjectRef"));
-        // No data is no decision: report what keeps the HPA where it is (scale × target), never a zero that would
-        // let it scale a possibly busy revision down.
-        var total = status.HasData ? status.StableAverage : status.DesiredScale * status.TargetValue;
+        var key = KeyOf(request.ScaledObjectRef ?? throw Invalid("scaledObjectRef"));
+        var desired = PodAutoscalerBoard.DesiredScale(Find(key))
+            ?? throw new RpcException(new Status(StatusCode.Unavailable, $"revision {key}: its autoscaler has not decided a scale yet"));
         var value = new MetricValue
         {
-            MetricName = string.IsNullOrEmpty(request.MetricName) ? status.Metric.ToName() : request.MetricName,
-            MetricValueFloat = total,
+            MetricName = string.IsNullOrEmpty(request.MetricName) ? MetricName : request.MetricName,
+            MetricValueFloat = desired,
         };
 #pragma warning disable CS0612
-        value.MetricValue_ = (long)Math.Ceiling(total);
+        value.MetricValue_ = desired;
 #pragma warning restore CS0612
         return Task.FromResult(new GetMetricsResponse { MetricValues = { value } });
     }
 
-    private RevisionScaleStatus Find(ScaledObjectRef request) => Find(KeyOf(request));
+    private bool Active(RevisionKey key) =>
+        PodAutoscalerBoard.DesiredScale(board.Get(key)) > 0
+        || (board.LastPokeAt(key) is { } poke && time.GetUtcNow() - poke < defaults.Value.ScaleToZeroGracePeriod);
 
-    private RevisionScaleStatus Find(RevisionKey key)
+    private System.Text.Json.Nodes.JsonObject Find(RevisionKey key)
     {
-        if (registry.TryGet(key, out var status)) return status;
+        if (board.Get(key) is { } pa) return pa;
         LogUnknown(logger, key);
         throw NotFound(key);
     }
@@ -108,8 +113,8 @@ internal sealed partial class ExternalScalerService(
         new(new Status(StatusCode.InvalidArgument, $"{field} is required (the ScaledObject's trigger metadata names the revision)"));
 
     private static RpcException NotFound(RevisionKey key) =>
-        new(new Status(StatusCode.NotFound, $"revision {key} is not known to the autoscaler"));
+        new(new Status(StatusCode.NotFound, $"revision {key} has no PodAutoscaler"));
 
-    [LoggerMessage(EventId = LogEvents.KedaUnknownRevision, Level = LogLevel.Warning, Message = "KEDA asked about unknown revision {Revision}")]
+    [LoggerMessage(EventId = LogEvents.KedaUnknownRevision, Level = LogLevel.Warning, Message = "KEDA asked about revision {Revision}, which has no PodAutoscaler")]
     private static partial void LogUnknown(ILogger logger, RevisionKey revision);
 }

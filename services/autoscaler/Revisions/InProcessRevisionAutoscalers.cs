@@ -16,7 +16,6 @@ namespace Platform.Autoscaler.Revisions;
 public sealed class InProcessRevisionAutoscalers(
     IOptions<AutoscalerDefaults> defaults,
     IScaleTarget target,
-    RevisionScalingRegistry registry,
     TimeProvider time,
     ILoggerFactory loggers) : IRevisionAutoscalers
 {
@@ -29,7 +28,7 @@ public sealed class InProcessRevisionAutoscalers(
     /// <inheritdoc />
     public async Task<ScaleResult> ConfigureAsync(RevisionKey key, RevisionScalingSpec spec, CancellationToken cancellationToken)
     {
-        var slot = _slots.GetOrAdd(key, k => new Slot(new RevisionScaler(k, defaults.Value, target, registry, _logger)));
+        var slot = _slots.GetOrAdd(key, k => new Slot(new RevisionScaler(k, defaults.Value, target, _logger)));
         await slot.Gate.WaitAsync(cancellationToken);
         try { return await slot.Scaler.ConfigureAsync(spec, time.GetUtcNow(), cancellationToken); }
         finally { slot.Gate.Release(); }
@@ -38,9 +37,7 @@ public sealed class InProcessRevisionAutoscalers(
     /// <inheritdoc />
     public Task<bool> RemoveAsync(RevisionKey key, CancellationToken cancellationToken)
     {
-        var removed = _slots.TryRemove(key, out _);
-        registry.Remove(key);
-        return Task.FromResult(removed);
+        return Task.FromResult(_slots.TryRemove(key, out _));
     }
 
     /// <inheritdoc />
@@ -51,9 +48,7 @@ public sealed class InProcessRevisionAutoscalers(
         try
         {
             var now = time.GetUtcNow();
-            var outcome = slot.Scaler.Record(stat, now);
-            slot.Scaler.Publish(now);
-            return outcome;
+            return slot.Scaler.Record(stat, now);
         }
         finally { slot.Gate.Release(); }
     }

@@ -8,15 +8,14 @@ namespace Platform.Autoscaler.Revisions;
 
 /// <summary>
 /// Drives one revision's <see cref="RevisionAutoscaler"/>: configures it, records, decides, hands changed scales to
-/// the <see cref="IScaleTarget"/> (retrying after a failure) and publishes the status to the
-/// <see cref="RevisionScalingRegistry"/>. The Dapr actor and the in-process host are thin shells around it.
+/// the <see cref="IScaleTarget"/> (the revision's PodAutoscaler; retrying after a failure). The Dapr actor and the
+/// in-process host are thin shells around it.
 /// Not thread-safe: the caller serialises (actor turns, or a per-revision lock).
 /// </summary>
 public sealed partial class RevisionScaler(
     RevisionKey key,
     AutoscalerDefaults defaults,
     IScaleTarget target,
-    RevisionScalingRegistry registry,
     ILogger logger)
 {
     private int? _appliedScale;
@@ -38,21 +37,23 @@ public sealed partial class RevisionScaler(
         Spec = spec;
         if (Autoscaler is null) Autoscaler = new RevisionAutoscaler(Key, resolved, now, spec.ReadyPods ?? 0);
         else Autoscaler.Reconfigure(resolved);
-        // serving-controller re-sends every revision's spec periodically: log only what is new.
+        // Every PodAutoscaler is configured again periodically: log only what is new.
         if (changed) LogConfigured(logger, Key, resolved.Metric, resolved.TargetValue, resolved.MinScale, resolved.MaxScale, resolved.InitialScale);
         await ApplyIfChangedAsync(Autoscaler.LastResult, cancellationToken);
-        Publish(now);
         return Autoscaler.LastResult;
     }
 
-    /// <summary>Resumes from persisted state (after a restart or actor reactivation); the target is re-applied on the next decision.</summary>
+    /// <summary>
+    /// Resumes from persisted state (after a restart or actor reactivation). Nothing counts as applied: the next
+    /// decision is written to the PodAutoscaler whatever it was, so the scale restored and the scale in force cannot
+    /// silently differ.
+    /// </summary>
     public void Restore(RevisionScalingSpec spec, RevisionAutoscalerSnapshot? snapshot, DateTimeOffset now)
     {
         Spec = spec;
         var resolved = DeciderSpec.Resolve(defaults, spec);
         Autoscaler = snapshot is null ? new RevisionAutoscaler(Key, resolved, now) : RevisionAutoscaler.FromSnapshot(Key, resolved, snapshot, now);
-        _appliedScale = snapshot?.CurrentScale;
-        Publish(now);
+        _appliedScale = null;
     }
 
     /// <summary>Records one stat; the outcome says whether it counted.</summary>
@@ -68,7 +69,6 @@ public sealed partial class RevisionScaler(
         if (Autoscaler is null) return null;
         var result = Autoscaler.Poke(stat, now) ?? Autoscaler.LastResult;
         await ApplyIfChangedAsync(result, cancellationToken);
-        Publish(now);
         return result;
     }
 
@@ -77,7 +77,6 @@ public sealed partial class RevisionScaler(
     {
         if (Autoscaler is null) return false;
         Autoscaler.ReportReady(readyPods, now);
-        Publish(now);
         return true;
     }
 
@@ -87,14 +86,7 @@ public sealed partial class RevisionScaler(
         if (Autoscaler is null) return null;
         var result = Autoscaler.Decide(now);
         await ApplyIfChangedAsync(result, cancellationToken);
-        Publish(now);
         return result;
-    }
-
-    /// <summary>Publishes the current status to the registry (also after each batch of stats).</summary>
-    public void Publish(DateTimeOffset now)
-    {
-        if (Autoscaler is not null) registry.Publish(RevisionScaleStatus.Of(Autoscaler, now));
     }
 
     /// <summary>The current status, or null when unknown.</summary>

@@ -3,7 +3,7 @@ namespace Platform.Autoscaler.Scaling;
 /// <summary>
 /// Platform-wide autoscaling defaults, Knative's <c>config-autoscaler</c>; bound from the configuration section
 /// <c>Autoscaler:Defaults</c> (e.g. <c>Autoscaler__Defaults__StableWindow=00:01:30</c>). Revision annotations
-/// override most of them (<see cref="RevisionScalingAnnotations"/>).
+/// override most of them (<see cref="RevisionScalingSpec.Annotations"/>).
 /// </summary>
 public sealed record AutoscalerDefaults
 {

@@ -79,7 +79,7 @@ public sealed record DeciderSpec
     public static DeciderSpec Resolve(AutoscalerDefaults defaults, RevisionScalingSpec revision)
     {
         var a = revision.Annotations;
-        var metric = a.Metric ?? ScalingMetric.Concurrency;
+        var metric = string.Equals(a.Metric, "rps", StringComparison.Ordinal) ? ScalingMetric.Rps : ScalingMetric.Concurrency;
         double total, utilisation;
         if (metric == ScalingMetric.Rps)
         {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Autoscaler.Metrics;
 using Platform.Serving.Contracts.Stats;
+using Platform.Autoscaler.PodAutoscalers;
 using Platform.Autoscaler.Revisions;
 using Platform.Autoscaler.Scaling;
 
@@ -14,20 +15,14 @@ namespace Platform.Autoscaler.Stats;
 /// <param name="Stale">Stats older than the stable window: ignored.</param>
 public sealed record StatsReceipt(int Recorded, int UnknownRevision, int Stale);
 
-/// <summary>Body of <c>PUT /revisions/{namespace}/{name}/ready</c>.</summary>
-/// <param name="ReadyPods">Ready pods of the revision now.</param>
-public sealed record ReadyReport(int ReadyPods);
-
 /// <summary>
-/// The autoscaler's HTTP intake, what the serving controller, the workload backend and the activator call (plain
-/// HTTP on the app port, through Dapr service invocation or directly on loopback):
+/// The autoscaler's HTTP intake, what the activator calls (plain HTTP on the app port, through Dapr service
+/// invocation or directly on loopback). Revisions are not registered here: the autoscaler follows their
+/// PodAutoscalers in the control plane.
 /// <list type="bullet">
-/// <item><c>PUT /revisions/{namespace}/{name}</c> — <see cref="RevisionScalingSpec"/>: create/update a revision's autoscaler.</item>
-/// <item><c>DELETE /revisions/{namespace}/{name}</c> — forget it.</item>
-/// <item><c>GET /revisions/{namespace}/{name}/scale</c> — its <see cref="RevisionScaleStatus"/>.</item>
-/// <item><c>PUT /revisions/{namespace}/{name}/ready</c> — <see cref="ReadyReport"/> from the workload backend.</item>
 /// <item><c>POST /stats</c> — a JSON array of <see cref="RevisionStat"/> (the activator, every second).</item>
 /// <item><c>POST /poke/{namespace}/{name}</c> — first request held at zero; optional <see cref="RevisionStat"/> body.</item>
+/// <item><c>GET /revisions/{namespace}/{name}/scale</c> — the revision's <see cref="RevisionScaleStatus"/> (for people and tests).</item>
 /// </list>
 /// Stats go by HTTP rather than pub/sub: a poke must reach the decider in milliseconds, and a lost stat is better
 /// dropped than delivered late (no data means no decision anyway).
@@ -37,32 +32,10 @@ public static class IntakeEndpoints
     /// <summary>Maps the intake endpoints.</summary>
     public static IEndpointRouteBuilder MapAutoscalerIntake(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/revisions/{namespace}/{name}", ConfigureAsync);
-        app.MapDelete("/revisions/{namespace}/{name}", RemoveAsync);
         app.MapGet("/revisions/{namespace}/{name}/scale", GetScaleAsync);
-        app.MapPut("/revisions/{namespace}/{name}/ready", ReportReadyAsync);
-        app.MapPost("/stats", RecordStatsAsync);
+        app.MapPost(AutoscalerApi.Stats, RecordStatsAsync);
         app.MapPost("/poke/{namespace}/{name}", PokeAsync);
         return app;
-    }
-
-    private static async Task<Results<Ok<ScaleResult>, ValidationProblem>> ConfigureAsync(
-        string @namespace, string name, HttpRequest request, IRevisionAutoscalers autoscalers, CancellationToken ct)
-    {
-        var (spec, error) = await ReadAsync<RevisionScalingSpec>(request, required: true, ct);
-        var errors = new List<string>();
-        if (RevisionKey.Validate(@namespace, name) is { } keyError) errors.Add(keyError);
-        if (error is not null) errors.Add(error);
-        if (spec is not null) errors.AddRange(spec.Validate());
-        if (errors.Count > 0) return Invalid(errors);
-        return TypedResults.Ok(await autoscalers.ConfigureAsync(new RevisionKey(@namespace, name), spec!, ct));
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(
-        string @namespace, string name, IRevisionAutoscalers autoscalers, CancellationToken ct)
-    {
-        var key = new RevisionKey(@namespace, name);
-        return await autoscalers.RemoveAsync(key, ct) ? TypedResults.NoContent() : Unknown(key);
     }
 
     private static async Task<Results<Ok<RevisionScaleStatus>, ProblemHttpResult>> GetScaleAsync(
@@ -70,16 +43,6 @@ public static class IntakeEndpoints
     {
         var key = new RevisionKey(@namespace, name);
         return await autoscalers.GetStatusAsync(key, ct) is { } status ? TypedResults.Ok(status) : Unknown(key);
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> ReportReadyAsync(
-        string @namespace, string name, HttpRequest request, IRevisionAutoscalers autoscalers, CancellationToken ct)
-    {
-        var (report, error) = await ReadAsync<ReadyReport>(request, required: true, ct);
-        if (error is not null) return Invalid([error]);
-        if (report!.ReadyPods < 0) return Invalid(["readyPods: must be >= 0"]);
-        var key = new RevisionKey(@namespace, name);
-        return await autoscalers.ReportReadyAsync(key, report.ReadyPods, ct) ? TypedResults.NoContent() : Unknown(key);
     }
 
     private static async Task<Results<Accepted<StatsReceipt>, ValidationProblem>> RecordStatsAsync(
@@ -113,7 +76,7 @@ public static class IntakeEndpoints
 
     private static async Task<Results<Accepted<ScaleResult>, ProblemHttpResult, ValidationProblem>> PokeAsync(
         string @namespace, string name, HttpRequest request, IRevisionAutoscalers autoscalers,
-        RevisionScalingRegistry registry, TimeProvider time, CancellationToken ct)
+        PodAutoscalerBoard board, TimeProvider time, CancellationToken ct)
     {
         if (RevisionKey.Validate(@namespace, name) is { } keyError) return Invalid([keyError]);
         var (stat, error) = await ReadAsync<RevisionStat>(request, required: false, ct);
@@ -126,7 +89,7 @@ public static class IntakeEndpoints
         }
         IntakeMetrics.Pokes.Add(1);
         // Wake KEDA's StreamIsActive first: that is the latency that matters for scale from zero.
-        registry.Poke(key, time.GetUtcNow());
+        board.Poke(key, time.GetUtcNow());
         return await autoscalers.PokeAsync(key, stat, ct) is { } result ? TypedResults.Accepted((string?)null, result) : Unknown(key);
     }
 

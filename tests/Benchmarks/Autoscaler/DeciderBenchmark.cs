@@ -31,7 +31,7 @@ public sealed class DeciderBenchmark : IBenchmark
         var specs = new[]
         {
             DeciderSpec.Resolve(defaults, new RevisionScalingSpec { ContainerConcurrency = 10 }),
-            DeciderSpec.Resolve(defaults, new RevisionScalingSpec { Annotations = new() { Metric = ScalingMetric.Rps } }),
+            DeciderSpec.Resolve(defaults, new RevisionScalingSpec { Annotations = new() { Metric = "rps" } }),
             DeciderSpec.Resolve(defaults, new RevisionScalingSpec { ContainerConcurrency = 50, Annotations = new() { ScaleDownDelay = TimeSpan.FromMinutes(5), MinScale = 1 } }),
         };
 

@@ -86,4 +86,24 @@ public class ForwardingTests
         Assert.Equal("backend-unreachable", body.GetProperty("error").GetString());
         Assert.Contains("default/hello-00001", body.GetProperty("message").GetString());
     }
+
+    [Fact]
+    public async Task A_replica_that_refuses_connections_is_skipped_and_no_request_fails()
+    {
+        // One replica died a moment ago (its port is closed) but the endpoints still list it: every request is
+        // answered by the live one, and the dead one is no longer picked.
+        var deadPort = Platform.Testing.FreePort.Next();
+        await using var backend = await Backend.StartAsync("live");
+        await using var activator = await TestActivator.StartAsync();
+        await activator.ApplyAsync(TestActivator.Table("hello", 0, null, null, ("hello-00001", 100, null, [$"127.0.0.1:{deadPort}", backend.Endpoint])));
+        using var client = activator.Client();
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await client.GetAsync(activator.Url("hello.default.localhost", "/whoami"));
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"request {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.Equal("live", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("name").GetString());
+        }
+        Assert.Equal(1, activator.State("default", "hello-00001").Replicas);
+        Assert.Equal(0, activator.State("default", "hello-00001").InFlight);
+    }
 }

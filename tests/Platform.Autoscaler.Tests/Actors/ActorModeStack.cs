@@ -4,22 +4,27 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Platform.Autoscaler.Tests.Keda;
+using System.Text.Json.Nodes;
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
 using Platform.Testing;
+using Platform.Testing.Processes;
 
 namespace Platform.Autoscaler.Tests.Actors;
 
 /// <summary>
 /// The autoscaler in <c>Autoscaler:Mode=Actors</c> as it runs under <c>./platform up</c>: the real autoscaler process,
-/// the real <c>platform-sidecar</c> process as its daprd (actor state in a real Redis), and a fake serving controller
-/// that records the scale decisions (<c>Autoscaler:ScaleTarget:Url</c>). The autoscaler reaches its sidecar the way
-/// the SDK does by default, through <c>DAPR_HTTP_PORT</c> only; it can be restarted on the same ports.
+/// the real <c>platform-sidecar</c> process as its daprd (actor state in a real Redis), and the real control plane
+/// (serving-controller, API only), whose PodAutoscalers it follows and writes its decisions into; a watch records
+/// every change of their desired scale. The autoscaler reaches its sidecar the way the SDK does by default, through
+/// <c>DAPR_HTTP_PORT</c> only; it can be restarted on the same ports.
 /// </summary>
 public sealed class ActorModeStack : IAsyncDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "platform-autoscaler-actors-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly ConcurrentQueue<string> _output = new();
-    private readonly HttpListener _target = new();
-    private readonly Task _targetLoop;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _decisionLoop = Task.CompletedTask;
     private Process? _sidecar;
     private Process? _autoscaler;
 
@@ -41,9 +46,6 @@ public sealed class ActorModeStack : IAsyncDisposable
                 - name: actorStateStore
                   value: "true"
             """);
-        _target.Prefixes.Add($"http://127.0.0.1:{TargetPort}/");
-        _target.Start();
-        _targetLoop = Task.Run(ServeTargetAsync);
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{AppPort}"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -55,12 +57,14 @@ public sealed class ActorModeStack : IAsyncDisposable
 
     private int SidecarGrpcPort { get; } = FreePort.Next();
     private int KedaPort { get; } = FreePort.Next();
-    private int TargetPort { get; } = FreePort.Next();
+
+    /// <summary>The control plane the autoscaler follows.</summary>
+    public ControlPlaneProcess ControlPlane { get; } = new();
 
     /// <summary>A client on the autoscaler's intake.</summary>
     public HttpClient Http { get; }
 
-    /// <summary>Every decision the autoscaler applied, in order: revision (<c>ns/name</c>) and replicas.</summary>
+    /// <summary>Every desired scale the autoscaler wrote into a PodAutoscaler, in order: revision (<c>ns/name</c>) and replicas.</summary>
     public ConcurrentQueue<(string Revision, int Replicas)> Applied { get; } = new();
 
     /// <summary>The last lines both processes printed, for failure messages.</summary>
@@ -72,6 +76,8 @@ public sealed class ActorModeStack : IAsyncDisposable
         var stack = new ActorModeStack(redisHostPort);
         try
         {
+            await stack.ControlPlane.InitializeAsync();
+            stack._decisionLoop = Task.Run(() => stack.RecordDecisionsAsync(stack._stopping.Token));
             stack._sidecar = stack.Launch("sidecar", SidecarDll(),
                 ["--app-id", "autoscaler", "--app-port", stack.AppPort.ToString(), "--dapr-http-port", stack.SidecarHttpPort.ToString(),
                  "--dapr-grpc-port", stack.SidecarGrpcPort.ToString(), "--resources-path", Path.Combine(stack._root, "resources"),
@@ -96,12 +102,27 @@ public sealed class ActorModeStack : IAsyncDisposable
         await StartAutoscalerAsync();
     }
 
-    /// <summary>Configures a revision through the intake, as the serving controller does.</summary>
-    public async Task PutRevisionAsync(string ns, string name, object spec)
+    /// <summary>Creates a revision's PodAutoscaler, as the revision reconciler does.</summary>
+    public Task CreatePodAutoscalerAsync(string ns, string name, int containerConcurrency, IReadOnlyDictionary<string, string> annotations)
     {
-        using var response = await Http.PutAsJsonAsync($"/revisions/{ns}/{name}", spec);
-        Assert.True(response.IsSuccessStatusCode, $"PUT revision {ns}/{name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}\n{Logs}");
+        var annotationNode = new JsonObject();
+        foreach (var (k, v) in annotations) annotationNode["autoscaling.knative.dev/" + k] = v;
+        return ControlPlane.Store.CreateAsync(ResourceKinds.PodAutoscaler, new JsonObject
+        {
+            ["apiVersion"] = "autoscaling.internal.knative.dev/v1alpha1",
+            ["kind"] = "PodAutoscaler",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns, ["annotations"] = annotationNode },
+            ["spec"] = new JsonObject { ["containerConcurrency"] = containerConcurrency, ["reachability"] = "Reachable" },
+        });
     }
+
+    /// <summary>Records ready replicas in the PodAutoscaler, as the workload supervisor does.</summary>
+    public Task ReportReadyAsync(string ns, string name, int ready) =>
+        ControlPlane.Store.PatchAsync(ResourceKinds.PodAutoscaler, ns, name, new JsonObject { ["status"] = new JsonObject { ["actualScale"] = ready } }, status: true);
+
+    /// <summary>Overwrites the PodAutoscaler's desired scale, as a stale or lost write would leave it.</summary>
+    public Task OverwriteDesiredScaleAsync(string ns, string name, int desired) =>
+        ControlPlane.Store.PatchAsync(ResourceKinds.PodAutoscaler, ns, name, new JsonObject { ["status"] = new JsonObject { ["desiredScale"] = desired } }, status: true);
 
     /// <summary>Posts one per-second stat, as the activator does.</summary>
     public async Task PostStatAsync(string ns, string name, double concurrency)
@@ -125,13 +146,14 @@ public sealed class ActorModeStack : IAsyncDisposable
     {
         _autoscaler = Launch("autoscaler", AutoscalerProcess.FindAutoscalerDll(),
             ["--urls", $"http://127.0.0.1:{AppPort}", $"--Keda:Port={KedaPort}", "--Autoscaler:Mode=Actors",
-             $"--Autoscaler:ScaleTarget:Url=http://127.0.0.1:{TargetPort}", "--Autoscaler:Defaults:ScaleToZeroGracePeriod=00:00:06"],
+             "--Autoscaler:Defaults:ScaleToZeroGracePeriod=00:00:06"],
             env: new()
             {
                 // Only the port, as dapr run and ./platform up set it: the SDK then builds http://localhost:{port}/.
                 ["DAPR_HTTP_PORT"] = SidecarHttpPort.ToString(),
                 ["DAPR_GRPC_PORT"] = SidecarGrpcPort.ToString(),
                 ["APP_ID"] = "autoscaler",
+                ["ResourceStore__Url"] = ControlPlane.Url,
             });
         await WaitAsync(new Uri($"http://127.0.0.1:{AppPort}/healthz"), _autoscaler, "the autoscaler");
     }
@@ -177,26 +199,33 @@ public sealed class ActorModeStack : IAsyncDisposable
         }
     }
 
-    /// <summary>The serving controller's <c>PUT /workloads/v1/revisions/{ns}/{name}/scale</c> <c>{"replicas": n}</c>.</summary>
-    private async Task ServeTargetAsync()
+    // Every change of a PodAutoscaler's status.desiredScale, in order, as the workload supervisor would see it.
+    private async Task RecordDecisionsAsync(CancellationToken ct)
     {
-        while (_target.IsListening)
+        var last = new Dictionary<string, int>();
+        while (!ct.IsCancellationRequested)
         {
-            HttpListenerContext context;
-            try { context = await _target.GetContextAsync(); }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
-            var segments = context.Request.Url!.AbsolutePath.Trim('/').Split('/');
-            if (context.Request.HttpMethod == "PUT" && segments is ["workloads", "v1", "revisions", var ns, var name, "scale"])
+            try
             {
-                using var body = await JsonDocument.ParseAsync(context.Request.InputStream);
-                Applied.Enqueue(($"{ns}/{name}", body.RootElement.GetProperty("replicas").GetInt32()));
-                context.Response.StatusCode = 200;
+                await foreach (var e in ControlPlane.Store.WatchAsync(ResourceKinds.PodAutoscaler, null, null, ct))
+                {
+                    var revision = $"{e.Object.Namespace()}/{e.Object.Name()}";
+                    if (e.Object["status"]?["desiredScale"] is JsonValue v && v.TryGetValue<int>(out var desired)
+                        && (!last.TryGetValue(revision, out var before) || before != desired))
+                    {
+                        last[revision] = desired;
+                        Applied.Enqueue((revision, desired));
+                    }
+                }
             }
-            else
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                context.Response.StatusCode = 404;
+                return;
             }
-            context.Response.Close();
+            catch (Exception e) when (e is ResourceException or ControlPlaneUnreachableException)
+            {
+                await Task.Delay(200, CancellationToken.None);
+            }
         }
     }
 
@@ -216,8 +245,9 @@ public sealed class ActorModeStack : IAsyncDisposable
         Http.Dispose();
         Kill(_autoscaler);
         Kill(_sidecar);
-        _target.Close();
-        await _targetLoop.ConfigureAwait(false);
+        await _stopping.CancelAsync();
+        await _decisionLoop.ConfigureAwait(false);
+        await ControlPlane.DisposeAsync();
         try { Directory.Delete(_root, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

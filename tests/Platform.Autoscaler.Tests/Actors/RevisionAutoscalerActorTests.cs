@@ -18,28 +18,26 @@ namespace Platform.Autoscaler.Tests.Actors;
 /// </summary>
 public class RevisionAutoscalerActorTests
 {
-    private static RevisionAutoscalerActor Create(string id, RevisionScalingRegistry registry)
+    private static RevisionAutoscalerActor Create(string id)
     {
         var host = ActorHost.CreateForTest<RevisionAutoscalerActor>(new ActorTestOptions { ActorId = new ActorId(id) });
-        return new RevisionAutoscalerActor(host, Options.Create(new AutoscalerDefaults()), new NoTarget(), registry,
+        return new RevisionAutoscalerActor(host, Options.Create(new AutoscalerDefaults()), new NoTarget(),
             TimeProvider.System, NullLogger<RevisionAutoscalerActor>.Instance);
     }
 
     [Fact]
     public async Task UnconfiguredRevisionIsUnknown()
     {
-        var registry = new RevisionScalingRegistry();
-        var actor = Create(new RevisionKey("default", "hello-00001").ActorId, registry);
+        var actor = Create(new RevisionKey("default", "hello-00001").ActorId);
         Assert.Equal(StatOutcome.UnknownRevision, await actor.RecordAsync(new RevisionStat("default", "hello-00001", default, 1, 1)));
         Assert.Null(await actor.GetStatusAsync());
         Assert.False(await actor.ReportReadyAsync(2));
-        Assert.Equal(0, registry.Count);
     }
 
     [Fact]
     public void ActorIdMustNameARevision()
     {
-        Assert.Throws<FormatException>(() => Create("no-separator", new RevisionScalingRegistry()));
+        Assert.Throws<FormatException>(() => Create("no-separator"));
         Assert.Equal(new RevisionKey("default", "hello-00001"), RevisionKey.FromActorId("default:hello-00001"));
     }
 

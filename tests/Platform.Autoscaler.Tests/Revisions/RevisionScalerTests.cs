@@ -31,11 +31,10 @@ public class RevisionScalerTests
         }
     }
 
-    private static (RevisionScaler Scaler, RecordingTarget Target, RevisionScalingRegistry Registry) Create()
+    private static (RevisionScaler Scaler, RecordingTarget Target) Create()
     {
         var target = new RecordingTarget();
-        var registry = new RevisionScalingRegistry();
-        return (new RevisionScaler(Key, new AutoscalerDefaults(), target, registry, NullLogger.Instance), target, registry);
+        return (new RevisionScaler(Key, new AutoscalerDefaults(), target, NullLogger.Instance), target);
     }
 
     private static RevisionStat Stat(double concurrency) => new(Key.Namespace, Key.Name, default, concurrency, concurrency);
@@ -43,7 +42,7 @@ public class RevisionScalerTests
     [Fact]
     public async Task AppliesInitialScaleThenOnlyChanges()
     {
-        var (scaler, target, _) = Create();
+        var (scaler, target) = Create();
         await scaler.ConfigureAsync(Spec, T0, default);
         Assert.Equal([(Key, 1)], target.Applied);
 
@@ -64,7 +63,7 @@ public class RevisionScalerTests
     [Fact]
     public async Task FailedApplyIsRetriedOnTheNextDecision()
     {
-        var (scaler, target, _) = Create();
+        var (scaler, target) = Create();
         target.FailuresLeft = 1;
         await scaler.ConfigureAsync(Spec, T0, default);
         Assert.Empty(target.Applied);
@@ -75,45 +74,38 @@ public class RevisionScalerTests
     [Fact]
     public async Task UnknownRevisionIsIgnored()
     {
-        var (scaler, target, registry) = Create();
+        var (scaler, target) = Create();
         Assert.Equal(StatOutcome.UnknownRevision, scaler.Record(Stat(5), T0));
         Assert.Null(await scaler.PokeAsync(null, T0, default));
         Assert.Null(await scaler.DecideAsync(T0, default));
         Assert.False(scaler.ReportReady(3, T0));
         Assert.Empty(target.Applied);
-        Assert.False(registry.TryGet(Key, out _));
+        Assert.Null(scaler.Status(T0));
     }
 
     [Fact]
-    public async Task PublishesToTheRegistryAndPokeWakesWatchers()
+    public async Task A_restored_scaler_writes_its_scale_at_the_next_decision_whatever_was_applied_before()
     {
-        var (scaler, _, registry) = Create();
-        var zero = Spec with { Annotations = Spec.Annotations with { InitialScale = 0 } };
-        scaler = new RevisionScaler(Key, new AutoscalerDefaults { AllowZeroInitialScale = true }, new RecordingTarget(), registry, NullLogger.Instance);
-        await scaler.ConfigureAsync(zero, T0, default);
-        Assert.True(registry.TryGet(Key, out var status));
-        Assert.False(status.IsActive(T0));
-
-        var changed = registry.NextChange(Key);
-        Assert.False(changed.IsCompleted);
-        Assert.True(registry.Poke(Key, T0.AddSeconds(1)));
-        Assert.True(changed.IsCompleted);
-        Assert.True(registry.TryGet(Key, out status) && status.IsActive(T0.AddSeconds(2)));
-        // A poke alone keeps the revision active for the grace period only.
-        Assert.False(status.IsActive(T0.AddSeconds(1 + 30)));
-
-        await scaler.PokeAsync(null, T0.AddSeconds(1), default);
-        Assert.True(registry.TryGet(Key, out status) && status.DesiredScale == 1 && status.IsActive(T0.AddMinutes(5)));
-        Assert.False(registry.Poke(new RevisionKey("default", "missing"), T0));
+        // The autoscaler restarted: its saved scale is 0, but nothing proves the PodAutoscaler (and so the workload)
+        // says 0 too. The first decision after the restore is written even though the scale did not change.
+        var (scaler, target) = Create();
+        await scaler.ConfigureAsync(Spec with { Annotations = Spec.Annotations with { MinScale = 0 } }, T0, default);
+        var snapshot = scaler.Autoscaler!.ToSnapshot() with { CurrentScale = 0 };
+        var restored = new RevisionScaler(Key, new AutoscalerDefaults(), target, NullLogger.Instance);
+        restored.Restore(scaler.Spec!, snapshot, T0.AddMinutes(10));
+        target.Applied.Clear();
+        await restored.DecideAsync(T0.AddMinutes(10).AddSeconds(2), default);
+        Assert.Equal([(Key, 0)], target.Applied);
+        await restored.DecideAsync(T0.AddMinutes(10).AddSeconds(4), default);
+        Assert.Single(target.Applied); // then only changes, as before
     }
 
     [Fact]
     public async Task InProcessHostDecidesAllRevisions()
     {
-        var registry = new RevisionScalingRegistry();
         var target = new RecordingTarget();
         var time = new ManualTime(T0);
-        var host = new InProcessRevisionAutoscalers(Options.Create(new AutoscalerDefaults()), target, registry, time, NullLoggerFactory.Instance);
+        var host = new InProcessRevisionAutoscalers(Options.Create(new AutoscalerDefaults()), target, time, NullLoggerFactory.Instance);
         var other = new RevisionKey("default", "other-00001");
         await host.ConfigureAsync(Key, Spec, default);
         await host.ConfigureAsync(other, Spec, default);
@@ -124,14 +116,14 @@ public class RevisionScalerTests
         await host.DecideAllAsync(default);
         // Stable average 45 / 3 s = 15 → 2 pods, and 5 ready pods may shrink by half at most: 2.
         Assert.Equal(2, (await host.GetStatusAsync(Key, default))!.DesiredScale);
-        Assert.True(registry.TryGet(Key, out var status) && status.DesiredScale == 2 && Math.Abs(status.StableAverage - 45 / 3.0) < 1e-9);
+        Assert.True(await host.GetStatusAsync(Key, default) is { DesiredScale: 2 } status && Math.Abs(status.StableAverage - 45 / 3.0) < 1e-9);
         await host.ConfigureAsync(new RevisionKey("default", "busy-00001"), Spec with { ReadyPods = 4 }, default);
         await host.RecordAsync(new RevisionStat("default", "busy-00001", default, 1, 1), default);
         time.Now = T0.AddSeconds(4);
         await host.DecideAllAsync(default);
-        Assert.True(registry.TryGet(new RevisionKey("default", "busy-00001"), out var busy) && busy is { DesiredScale: 4, InPanic: true }, busy?.ToString());
+        var busy = await host.GetStatusAsync(new RevisionKey("default", "busy-00001"), default);
+        Assert.True(busy is { DesiredScale: 4, InPanic: true }, busy?.ToString());
         Assert.True(await host.RemoveAsync(other, default));
-        Assert.False(registry.TryGet(other, out _));
         Assert.Null(await host.GetStatusAsync(other, default));
     }
 

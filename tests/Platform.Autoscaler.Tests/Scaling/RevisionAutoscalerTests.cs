@@ -2,15 +2,16 @@ using Platform.Serving.Contracts.Revisions;
 using Platform.Autoscaler.Metrics;
 using Platform.Serving.Contracts.Stats;
 using Platform.Autoscaler.Scaling;
+using Platform.Resources.Autoscaling;
 
 namespace Platform.Autoscaler.Tests.Scaling;
 
 /// <summary>The revision-level rules over time, each a small simulation (target 10 per pod: cc 10 at 100 %).</summary>
 public class RevisionAutoscalerTests
 {
-    private static RevisionScalingSpec Revision(Func<RevisionScalingAnnotations, RevisionScalingAnnotations>? tweak = null)
+    private static RevisionScalingSpec Revision(Func<AutoscalingSettings, AutoscalingSettings>? tweak = null)
     {
-        var annotations = new RevisionScalingAnnotations { TargetUtilizationPercentage = 100 };
+        var annotations = new AutoscalingSettings { TargetUtilizationPercentage = 100 };
         return new RevisionScalingSpec { ContainerConcurrency = 10, Annotations = tweak is null ? annotations : tweak(annotations) };
     }
 
@@ -136,14 +137,14 @@ public class RevisionAutoscalerTests
         { "max-scale caps", Revision(a => a with { MaxScale = 5 }), 1000, 5, 5 },
         { "max-scale 0 is unbounded", Revision(a => a with { MaxScale = 0 }), 1000, 100, 100 },
         { "unreachable ignores min-scale", Revision(a => a with { MinScale = 2 }) with { Reachable = false }, 0, 0, 0 },
-        { "rps metric: 45 rps at 10 per pod", Revision(a => a with { Metric = ScalingMetric.Rps, Target = 10 }), 45, 5, 5 },
+        { "rps metric: 45 rps at 10 per pod", Revision(a => a with { Metric = "rps", Target = 10 }), 45, 5, 5 },
     };
 
     [Theory]
     [MemberData(nameof(BoundRows))]
     public void HonoursBounds(string label, RevisionScalingSpec revision, double load, int wantMin, int wantMax)
     {
-        var rps = revision.Annotations.Metric == ScalingMetric.Rps;
+        var rps = revision.Annotations.Metric == "rps";
         var sim = Simulation.For(revision).Run(300, _ => load, rps);
         Assert.True(sim.MinScaleFrom(240) == wantMin && sim.MaxScaleFrom(240) == wantMax, $"{label}: {sim}");
     }

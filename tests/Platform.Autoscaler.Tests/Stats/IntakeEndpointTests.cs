@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Platform.Autoscaler.Tests.Keda;
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
 
 namespace Platform.Autoscaler.Tests.Stats;
 
@@ -11,24 +14,32 @@ namespace Platform.Autoscaler.Tests.Stats;
 public sealed class IntakeEndpointTests(AutoscalerProcess app)
 {
     [Fact]
-    public async Task InvalidAnnotationsAreRefusedNamingEachField()
+    public async Task InvalidAnnotationsAreRefusedByTheControlPlaneNamingEachField()
     {
-        using var response = await app.Http.PutAsJsonAsync("/revisions/intake/bad-00001",
-            new { containerConcurrency = 2000, annotations = new { window = "00:00:03", minScale = 5, maxScale = 2 } });
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        foreach (var field in new[] { "spec.containerConcurrency", "autoscaling.knative.dev/window", "autoscaling.knative.dev/min-scale" })
-            Assert.Contains(field, body, StringComparison.Ordinal);
+        var error = await Assert.ThrowsAsync<ResourceException>(() => app.ControlPlane.Store.CreateAsync(ResourceKinds.PodAutoscaler, new JsonObject
+        {
+            ["apiVersion"] = "autoscaling.internal.knative.dev/v1alpha1",
+            ["kind"] = "PodAutoscaler",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = "bad-00001", ["namespace"] = "intake",
+                ["annotations"] = new JsonObject { ["autoscaling.knative.dev/window"] = "3s", ["autoscaling.knative.dev/min-scale"] = "5", ["autoscaling.knative.dev/max-scale"] = "2" },
+            },
+            ["spec"] = new JsonObject { ["containerConcurrency"] = 2000 },
+        }));
+        Assert.Equal(StatusReason.Invalid, error.Reason);
+        foreach (var field in new[] { "spec.containerConcurrency", "autoscaling.knative.dev/window", "autoscaling.knative.dev/max-scale" })
+            Assert.Contains(field, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task MalformedJsonIsRefusedNamingThePath()
+    public async Task MalformedStatsJsonIsRefusedNamingThePath()
     {
-        using var response = await app.Http.PutAsync("/revisions/intake/bad-00002",
-            new StringContent("""{"containerConcurrency":"lots"}""", Encoding.UTF8, "application/json"));
+        using var response = await app.Http.PostAsync("/stats",
+            new StringContent("""[{"namespace":"intake","revision":"x-00001","averageConcurrency":"lots"}]""", Encoding.UTF8, "application/json"));
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("containerConcurrency", body, StringComparison.Ordinal);
+        Assert.Contains("averageConcurrency", body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -48,7 +59,7 @@ public sealed class IntakeEndpointTests(AutoscalerProcess app)
     [Fact]
     public async Task StatsForUnknownRevisionsAreIgnoredAndCounted()
     {
-        await app.PutRevisionAsync("intake", "known-00001", new { });
+        await app.CreatePodAutoscalerAsync("intake", "known-00001");
         var stats = new[]
         {
             new { @namespace = "intake", revision = "known-00001", averageConcurrency = 3.0, requestCount = 3.0 },
@@ -71,17 +82,29 @@ public sealed class IntakeEndpointTests(AutoscalerProcess app)
     }
 
     [Fact]
-    public async Task RevisionLifecycleThroughTheIntake()
+    public async Task RevisionLifecycleFollowsItsPodAutoscaler()
     {
-        await app.PutRevisionAsync("intake", "life-00001", new { annotations = new { minScale = 2 } });
+        Assert.Equal(2, await app.CreatePodAutoscalerAsync("intake", "life-00001", annotations: new Dictionary<string, string> { ["min-scale"] = "2" }));
         var status = await app.Http.GetFromJsonAsync<JsonElement>("/revisions/intake/life-00001/scale");
         Assert.Equal(2, status.GetProperty("desiredScale").GetInt32());
         Assert.Equal("concurrency", status.GetProperty("metric").GetString());
-        using (var ready = await app.Http.PutAsJsonAsync("/revisions/intake/life-00001/ready", new { readyPods = -1 }))
-            Assert.Equal(HttpStatusCode.BadRequest, ready.StatusCode);
-        using (var delete = await app.Http.DeleteAsync("/revisions/intake/life-00001"))
-            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
-        using var gone = await app.Http.GetAsync("/revisions/intake/life-00001/scale");
-        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+
+        // Ready replicas recorded in the PodAutoscaler reach the decider.
+        await app.ReportReadyAsync("intake", "life-00001", 2);
+        await Until(async () => (await app.Http.GetFromJsonAsync<JsonElement>("/revisions/intake/life-00001/scale")).GetProperty("readyPods").GetInt32() == 2, "readyPods 2");
+
+        // Deleting the PodAutoscaler forgets the revision.
+        Assert.True(await app.ControlPlane.Store.DeleteAsync(ResourceKinds.PodAutoscaler, "intake", "life-00001"));
+        await Until(async () => (await app.Http.GetAsync("/revisions/intake/life-00001/scale")).StatusCode == HttpStatusCode.NotFound, "forgotten");
+    }
+
+    private async Task Until(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what}: not within 20 s\n{app.Logs}");
+            await Task.Delay(50);
+        }
     }
 }

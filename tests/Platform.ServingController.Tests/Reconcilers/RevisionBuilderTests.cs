@@ -1,3 +1,4 @@
+using Platform.Resources.Autoscaling;
 using Platform.Serving.Contracts.Revisions;
 using Platform.Resources.Meta;
 using Platform.Resources.Serving;
@@ -39,7 +40,7 @@ public sealed class RevisionBuilderTests
     {
         var previous = new RevisionStatus();
         if (wasAvailable) previous.SetCondition(ConditionTypes.ResourcesAvailable, "True", Now);
-        var status = RevisionStatusBuilder.Build(Revision("hello-00001"), workload, previous, Now);
+        var status = RevisionStatusBuilder.Build(Revision("hello-00001"), workload, null, previous, Now);
         var ready = status.GetCondition(ConditionTypes.Ready)!;
         var got = $"{ready.Status}/{ready.Reason}/{status.GetCondition(ConditionTypes.Active)!.Status}";
         Assert.True($"{want}/{wantReason}/{wantActive}" == got, $"{label}: want {want}/{wantReason}/{wantActive}, got {got}");
@@ -50,32 +51,48 @@ public sealed class RevisionBuilderTests
     [Fact]
     public void Invalid_spec_fails_with_the_field()
     {
-        var status = RevisionStatusBuilder.Build(Revision("hello-00001"), null, null, Now, "spec.containers: only a single container is supported, found 2");
+        var status = RevisionStatusBuilder.Build(Revision("hello-00001"), null, null, null, Now, "spec.containers: only a single container is supported, found 2");
         Assert.Equal(("False", "InvalidSpec"), (status.GetCondition("Ready")!.Status, status.GetCondition("Ready")!.Reason));
         Assert.Contains("spec.containers", status.GetCondition("Ready")!.Message);
     }
 
     [Fact]
-    public void Scaling_registration_carries_parsed_annotations_only_when_set()
+    public void Desired_replicas_are_the_PodAutoscalers_decision_once_there_is_one()
+    {
+        var workload = Workload(1, 1);
+        Assert.Equal(workload.Desired, RevisionStatusBuilder.Build(Revision("hello-00001"), workload, null, null, Now).DesiredReplicas);
+        Assert.Equal(3, RevisionStatusBuilder.Build(Revision("hello-00001"), workload, new PodAutoscalerStatus { DesiredScale = 3 }, null, Now).DesiredReplicas);
+    }
+
+    [Fact]
+    public void PodAutoscaler_of_a_revision_carries_its_annotations_concurrency_and_reachability_and_is_owned_by_it()
     {
         var revision = Revision("hello-00001");
-        var plain = ScalingRegistration.Build(revision, reachable: true);
-        Assert.Equal("""{"containerConcurrency":0,"reachable":true,"annotations":{}}""", plain.ToJsonString());
-
+        revision.Metadata.Uid = "rev-uid";
+        revision.Metadata.Labels = new() { ["serving.knative.dev/service"] = "hello" };
         revision.Spec.ContainerConcurrency = 10;
         revision.Metadata.Annotations = new()
         {
             ["autoscaling.knative.dev/min-scale"] = "1",
-            ["autoscaling.knative.dev/initial-scale"] = "2",
-            ["autoscaling.knative.dev/window"] = "6s",
-            ["autoscaling.knative.dev/metric"] = "rps",
-            ["autoscaling.knative.dev/target"] = "50",
+            ["kubectl.kubernetes.io/last-applied-configuration"] = "{}",
         };
-        var body = ScalingRegistration.Build(revision, reachable: false);
-        Assert.Equal(10, (int)body["containerConcurrency"]!);
-        Assert.False((bool)body["reachable"]!);
-        var a = body["annotations"]!;
-        Assert.Equal((1, 2, "00:00:06", "rps", 50.0), ((int)a["minScale"]!, (int)a["initialScale"]!, (string)a["window"]!, (string)a["metric"]!, (double)a["target"]!));
+        var pa = PodAutoscalerBuilder.Build(revision, reachable: false);
+        Assert.Equal(("hello-00001", "default"), (pa.Metadata.Name, pa.Metadata.Namespace));
+        Assert.Equal((10L, "Unreachable", "http1"), (pa.Spec.ContainerConcurrency, pa.Spec.Reachability, pa.Spec.ProtocolType));
+        Assert.Equal(("apps/v1", "Deployment", "hello-00001-deployment"), (pa.Spec.ScaleTargetRef!.ApiVersion, pa.Spec.ScaleTargetRef.Kind, pa.Spec.ScaleTargetRef.Name));
+        Assert.Equal("1", pa.Metadata.Annotations!["autoscaling.knative.dev/min-scale"]);
+        Assert.False(pa.Metadata.Annotations.ContainsKey("kubectl.kubernetes.io/last-applied-configuration"));
+        Assert.Equal(("hello-00001", "hello"), (pa.Metadata.Labels!["serving.knative.dev/revision"], pa.Metadata.Labels["serving.knative.dev/service"]));
+        var owner = Assert.Single(pa.Metadata.OwnerReferences!);
+        Assert.Equal(("Revision", "rev-uid", true), (owner.Kind, owner.Uid, owner.Controller));
+
+        // Only spec, labels and annotations decide an update; the status is the autoscaler's.
+        var stored = PodAutoscalerBuilder.Build(revision, reachable: false);
+        stored.Status = new PodAutoscalerStatus { DesiredScale = 4 };
+        Assert.False(PodAutoscalerBuilder.NeedsUpdate(stored, pa));
+        Assert.True(PodAutoscalerBuilder.NeedsUpdate(stored, PodAutoscalerBuilder.Build(revision, reachable: true)));
+        revision.Metadata.Annotations["autoscaling.knative.dev/min-scale"] = "2";
+        Assert.True(PodAutoscalerBuilder.NeedsUpdate(stored, PodAutoscalerBuilder.Build(revision, reachable: false)));
     }
 
     [Theory]

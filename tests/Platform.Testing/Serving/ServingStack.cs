@@ -114,6 +114,7 @@ public class ServingStack : IAsyncLifetime
                 metricsPort: {ports[11]}
                 command: ["dotnet", "Platform.Autoscaler.dll"]
                 env:
+                  ResourceStore__Url: "http://127.0.0.1:{ControllerPort}/"
                   Keda__Port: "{FreePort.Next()}"
                   Autoscaler__Mode: Actors
                   Autoscaler__Defaults__StableWindow: "{Options.StableWindow:c}"

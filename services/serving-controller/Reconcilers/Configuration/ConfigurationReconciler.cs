@@ -1,3 +1,4 @@
+using Platform.ControlPlane.Kinds;
 using Microsoft.Extensions.Options;
 using Platform.Resources.Serving;
 using Platform.ServingController.Reconcilers.Configuration.Builders;
@@ -11,7 +12,7 @@ namespace Platform.ServingController.Reconcilers.Configuration;
 /// Configuration → the revision of its current generation (created once, by its deterministic name), status
 /// (<c>latestCreatedRevisionName</c>, <c>latestReadyRevisionName</c>, Ready), then revision garbage collection.
 /// </summary>
-public sealed class ConfigurationReconciler(IResourceStore store, ServingKinds kinds, IOptions<GcSettings> gc, TimeProvider time)
+public sealed class ConfigurationReconciler(IResourceStore store, IOptions<GcSettings> gc, TimeProvider time)
 {
     /// <summary>Reason when a chosen revision name exists with another spec (revisions are immutable).</summary>
     public const string RevisionImmutable = "RevisionImmutable";
@@ -19,7 +20,7 @@ public sealed class ConfigurationReconciler(IResourceStore store, ServingKinds k
     /// <summary>Reconciles one Configuration.</summary>
     public async Task ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
-        var node = await store.GetAsync(kinds.Configuration, key.Namespace, key.Name, cancellationToken);
+        var node = await store.GetAsync(ResourceKinds.Configuration, key.Namespace, key.Name, cancellationToken);
         if (node is null || node.DeletionTimestamp() is not null) return;
         var configuration = ServingObjects.Read<ServingConfiguration>(node);
         var now = time.GetUtcNow();
@@ -32,9 +33,9 @@ public sealed class ConfigurationReconciler(IResourceStore store, ServingKinds k
         else
         {
             var desired = RevisionStamp.Make(configuration);
-            var existing = await store.GetAsync(kinds.Revision, key.Namespace, desired.Metadata.Name!, cancellationToken);
+            var existing = await store.GetAsync(ResourceKinds.Revision, key.Namespace, desired.Metadata.Name!, cancellationToken);
             if (existing is null)
-                latest = ServingObjects.Read<ServingRevision>(await store.CreateAsync(kinds.Revision, ServingObjects.ToNode(desired), cancellationToken));
+                latest = ServingObjects.Read<ServingRevision>(await store.CreateAsync(ResourceKinds.Revision, ServingObjects.ToNode(desired), cancellationToken));
             else
             {
                 latest = ServingObjects.Read<ServingRevision>(existing);
@@ -48,7 +49,7 @@ public sealed class ConfigurationReconciler(IResourceStore store, ServingKinds k
 
         // Phase 2: status.
         var status = ConfigurationStatusBuilder.Build(configuration, latest, configuration.Status, now, error);
-        await StatusWriter.WriteAsync(store, kinds.Configuration, node, status, cancellationToken);
+        await StatusWriter.WriteAsync(store, ResourceKinds.Configuration, node, status, cancellationToken);
 
         // Phase 3: garbage collection of old, unrouted revisions.
         await CollectAsync(configuration, status, now, cancellationToken);
@@ -58,10 +59,10 @@ public sealed class ConfigurationReconciler(IResourceStore store, ServingKinds k
     {
         var ns = configuration.Metadata.Namespace!;
         if (configuration.Metadata.Annotations?.GetValueOrDefault(ServingMeta.NoGcAnnotation) == "true") return;
-        var revisions = (await store.ListAsync(kinds.Revision, ns, $"{ServingMeta.ConfigurationLabel}={configuration.Metadata.Name}", cancellationToken)).Items
+        var revisions = (await store.ListAsync(ResourceKinds.Revision, ns, $"{ServingMeta.ConfigurationLabel}={configuration.Metadata.Name}", cancellationToken)).Items
             .Select(ServingObjects.Read<ServingRevision>).ToList();
         if (revisions.Count <= Math.Max(0, gc.Value.MinNonActiveRevisions)) return;
-        var routed = await RoutedRevisionsAsync(store, kinds, ns, cancellationToken);
+        var routed = await RoutedRevisionsAsync(store, ns, cancellationToken);
         var candidates = revisions.Select(r =>
         {
             var created = r.Metadata.CreationTimestamp ?? now;
@@ -73,14 +74,14 @@ public sealed class ConfigurationReconciler(IResourceStore store, ServingKinds k
                 NoGc: r.Metadata.Annotations?.GetValueOrDefault(ServingMeta.NoGcAnnotation) == "true");
         }).ToList();
         foreach (var name in RevisionCollector.Collect(candidates, gc.Value, now))
-            await store.DeleteAsync(kinds.Revision, ns, name, cancellationToken);
+            await store.DeleteAsync(ResourceKinds.Revision, ns, name, cancellationToken);
     }
 
     /// <summary>The revisions any Route of <paramref name="ns"/> sends traffic to (status, and spec names).</summary>
-    public static async Task<HashSet<string>> RoutedRevisionsAsync(IResourceStore store, ServingKinds kinds, string ns, CancellationToken cancellationToken)
+    public static async Task<HashSet<string>> RoutedRevisionsAsync(IResourceStore store, string ns, CancellationToken cancellationToken)
     {
         var routed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var node in (await store.ListAsync(kinds.Route, ns, cancellationToken: cancellationToken)).Items)
+        foreach (var node in (await store.ListAsync(ResourceKinds.Route, ns, cancellationToken: cancellationToken)).Items)
         {
             var route = ServingObjects.Read<ServingRoute>(node);
             foreach (var t in route.Status?.Traffic ?? []) if (!string.IsNullOrEmpty(t.RevisionName)) routed.Add(t.RevisionName);

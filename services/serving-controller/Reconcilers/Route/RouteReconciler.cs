@@ -1,3 +1,4 @@
+using Platform.ControlPlane.Kinds;
 using Microsoft.Extensions.Options;
 using Platform.Resources.Meta;
 using Platform.Resources.Serving;
@@ -5,7 +6,8 @@ using Platform.ServingController.Reconcilers.Route.Builders;
 using Platform.ServingController.Reconcilers.Service;
 using Platform.ControlPlane.Store;
 using Platform.ControlPlane.Server.Catalog;
-using Platform.ServingController.Workloads;
+using Platform.ServingController.Routing;
+using Platform.ServingController.Hosting;
 
 namespace Platform.ServingController.Reconcilers.Route;
 
@@ -13,12 +15,12 @@ namespace Platform.ServingController.Reconcilers.Route;
 /// Route → traffic resolved to revisions, the activator's table pushed (IngressReady), status with URL, address,
 /// traffic and tag URLs. A deleted Route is removed from the activator by the same push.
 /// </summary>
-public sealed class RouteReconciler(IResourceStore store, ServingKinds kinds, ActivatorSync activator, IOptions<RouteDomainOptions> domain, TimeProvider time)
+public sealed class RouteReconciler(IResourceStore store, ActivatorSync activator, IOptions<RouteDomainOptions> domain, TimeProvider time)
 {
     /// <summary>Reconciles one Route.</summary>
     public async Task ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
-        var node = await store.GetAsync(kinds.Route, key.Namespace, key.Name, cancellationToken);
+        var node = await store.GetAsync(ResourceKinds.Route, key.Namespace, key.Name, cancellationToken);
         if (node is null || node.DeletionTimestamp() is not null)
         {
             await activator.PushTableAsync(cancellationToken);
@@ -27,10 +29,10 @@ public sealed class RouteReconciler(IResourceStore store, ServingKinds kinds, Ac
 
         var route = ServingObjects.Read<ServingRoute>(node);
         var ns = key.Namespace;
-        var revisions = (await store.ListAsync(kinds.Revision, ns, cancellationToken: cancellationToken)).Items
+        var revisions = (await store.ListAsync(ResourceKinds.Revision, ns, cancellationToken: cancellationToken)).Items
             .Select(ServingObjects.Read<ServingRevision>)
             .ToDictionary(r => r.Metadata.Name!, r => new RevisionFacts(r.Metadata.Name!, r.Status?.GetCondition(ConditionTypes.Ready)?.Status ?? ConditionStatus.Unknown));
-        var configurations = (await store.ListAsync(kinds.Configuration, ns, cancellationToken: cancellationToken)).Items
+        var configurations = (await store.ListAsync(ResourceKinds.Configuration, ns, cancellationToken: cancellationToken)).Items
             .Select(ServingObjects.Read<ServingConfiguration>)
             .ToDictionary(c => c.Metadata.Name!, c => new ConfigurationFacts(c.Metadata.Name!, c.Status?.LatestReadyRevisionName,
                 c.Status?.GetCondition(ConditionTypes.Ready)?.Status ?? ConditionStatus.Unknown));
@@ -42,7 +44,7 @@ public sealed class RouteReconciler(IResourceStore store, ServingKinds kinds, Ac
         var ingressWasReady = previous?.GetCondition(ConditionTypes.IngressReady)?.Status == ConditionStatus.True
             && previous.Traffic is not null && resolved.Traffic is not null && ServingObjects.SameJson(previous.Traffic, resolved.Traffic.ToList());
         var status = RouteStatusBuilder.Build(route, resolved, ingressWasReady, null, previous, domain.Value, now);
-        node = await StatusWriter.WriteAsync(store, kinds.Route, node, status, cancellationToken);
+        node = await StatusWriter.WriteAsync(store, ResourceKinds.Route, node, status, cancellationToken);
 
         string? ingressError = null;
         try
@@ -56,7 +58,7 @@ public sealed class RouteReconciler(IResourceStore store, ServingKinds kinds, Ac
 
         var programmed = ingressError is null && resolved.Problem is null;
         status = RouteStatusBuilder.Build(route, resolved, programmed, ingressError, status, domain.Value, now);
-        await StatusWriter.WriteAsync(store, kinds.Route, node, status, cancellationToken);
+        await StatusWriter.WriteAsync(store, ResourceKinds.Route, node, status, cancellationToken);
         if (ingressError is not null) throw new HttpRequestException(ingressError); // retried with back-off
     }
 }

@@ -13,22 +13,22 @@ namespace Platform.ServingController.Reconcilers.Service;
 /// Service's status from theirs. Children are found by name and checked by owner uid, never created "because I did
 /// not see one", so a restarted controller converges on the same objects.
 /// </summary>
-public sealed class ServiceReconciler(IResourceStore store, ServingKinds kinds, TimeProvider time)
+public sealed class ServiceReconciler(IResourceStore store, TimeProvider time)
 {
     /// <summary>Reconciles one Service.</summary>
     public async Task ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
-        var node = await store.GetAsync(kinds.Service, key.Namespace, key.Name, cancellationToken);
+        var node = await store.GetAsync(ResourceKinds.Service, key.Namespace, key.Name, cancellationToken);
         if (node is null || node.DeletionTimestamp() is not null) return; // children go by owner-reference cascade
         var service = ServingObjects.Read<ServingService>(node);
 
-        var (configuration, configError) = await EnsureChildAsync<ServingConfiguration>(kinds.Configuration, service,
+        var (configuration, configError) = await EnsureChildAsync<ServingConfiguration>(ResourceKinds.Configuration, service,
             ServiceChildren.MakeConfiguration(service), c => c.Spec, cancellationToken);
-        var (route, routeError) = await EnsureChildAsync<ServingRoute>(kinds.Route, service,
+        var (route, routeError) = await EnsureChildAsync<ServingRoute>(ResourceKinds.Route, service,
             ServiceChildren.MakeRoute(service), r => r.Spec, cancellationToken);
 
         var status = ServiceStatusBuilder.Build(service, configuration, route, service.Status, time.GetUtcNow(), configError ?? routeError);
-        await StatusWriter.WriteAsync(store, kinds.Service, node, status, cancellationToken);
+        await StatusWriter.WriteAsync(store, ResourceKinds.Service, node, status, cancellationToken);
     }
 
     private async Task<(T? Child, string? Error)> EnsureChildAsync<T>(ResourceKind kind, ServingService service, T desired, Func<T, object> spec, CancellationToken cancellationToken)
@@ -64,23 +64,4 @@ public sealed class ServiceReconciler(IResourceStore store, ServingKinds kinds, 
         foreach (var (k, v) in desired ?? []) result[k] = v?.DeepClone();
         return result;
     }
-}
-
-/// <summary>The Serving kinds, looked up once from the kind table.</summary>
-public sealed class ServingKinds(ResourceKinds kinds)
-{
-    /// <summary>serving.knative.dev/v1 Service.</summary>
-    public ResourceKind Service { get; } = Find(kinds, "Service");
-
-    /// <summary>serving.knative.dev/v1 Configuration.</summary>
-    public ResourceKind Configuration { get; } = Find(kinds, "Configuration");
-
-    /// <summary>serving.knative.dev/v1 Revision.</summary>
-    public ResourceKind Revision { get; } = Find(kinds, "Revision");
-
-    /// <summary>serving.knative.dev/v1 Route.</summary>
-    public ResourceKind Route { get; } = Find(kinds, "Route");
-
-    private static ResourceKind Find(ResourceKinds kinds, string kind) =>
-        kinds.FindByKind(ServingApi.V1, kind) ?? throw new InvalidOperationException($"the kind table does not serve {ServingApi.V1} {kind}");
 }

@@ -29,7 +29,6 @@ public sealed class ApiServer : IAsyncLifetime
             b.UseSetting("ControlPlane:Persistence", "memory");
             b.UseSetting("ControlPlane:PublishChanges", "false");
             b.UseSetting("ControlPlane:Admission", "knative");
-            b.UseSetting("Serving:Wiring:Autoscaling", "false");
             // The CLI's tests play the controller themselves (they write status): the reconcilers stay off.
             b.ConfigureTestServices(s =>
             {

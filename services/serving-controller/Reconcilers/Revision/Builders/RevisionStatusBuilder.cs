@@ -1,3 +1,4 @@
+using Platform.Resources.Autoscaling;
 using Platform.Resources.Meta;
 using Platform.Resources.Serving;
 using Platform.Workloads;
@@ -21,8 +22,12 @@ public static class RevisionStatusBuilder
     /// <summary>Reason of a spec the backend cannot run (e.g. two containers).</summary>
     public const string InvalidSpec = "InvalidSpec";
 
-    /// <summary>Computes the status from the workload (null: not ensured yet) or a build error.</summary>
-    public static RevisionStatus Build(Platform.Resources.Serving.Revision revision, WorkloadStatus? workload, RevisionStatus? previous, DateTimeOffset now, string? buildError = null)
+    /// <summary>
+    /// Computes the status from the workload (null: not ensured yet) or a build error, and the PodAutoscaler's status
+    /// (null: none yet), whose decided scale is the revision's <c>desiredReplicas</c>.
+    /// </summary>
+    public static RevisionStatus Build(Platform.Resources.Serving.Revision revision, WorkloadStatus? workload, PodAutoscalerStatus? autoscaler,
+        RevisionStatus? previous, DateTimeOffset now, string? buildError = null)
     {
         var status = new RevisionStatus
         {
@@ -31,7 +36,7 @@ public static class RevisionStatusBuilder
             LogUrl = previous?.LogUrl,
             ContainerStatuses = previous?.ContainerStatuses,
             ActualReplicas = workload?.Ready ?? 0,
-            DesiredReplicas = workload?.Desired ?? previous?.DesiredReplicas,
+            DesiredReplicas = autoscaler?.DesiredScale ?? workload?.Desired ?? previous?.DesiredReplicas,
         };
         var wasAvailable = previous?.GetCondition(ConditionTypes.ResourcesAvailable)?.Status == ConditionStatus.True;
 

@@ -10,24 +10,22 @@ using Platform.ControlPlane.Store;
 using Platform.ControlPlane.Server.Catalog;
 using Platform.Workloads;
 
-namespace Platform.ServingController.Workloads;
+namespace Platform.ServingController.Routing;
 
 /// <summary>
 /// Keeps the activator's route table and endpoints in step with the store and the workload backend. The table is
 /// rebuilt from the store on every push (stateless, so a restarted controller sends the same table); pushes are
 /// serialised and read the backend's endpoints at push time, so an older push can never overwrite newer endpoints.
 /// </summary>
-public sealed partial class ActivatorSync(IResourceStore store, IWorkloadBackend backend, PeerClients peers, ResourceKinds kinds, ILogger<ActivatorSync> log)
+public sealed partial class ActivatorSync(IResourceStore store, IWorkloadBackend backend, ActivatorClient activator, ILogger<ActivatorSync> log)
 {
     private readonly SemaphoreSlim _push = new(1, 1);
-    private readonly ResourceKind _routes = kinds.FindByKind("serving.knative.dev/v1", "Route")!;
-    private readonly ResourceKind _revisions = kinds.FindByKind("serving.knative.dev/v1", "Revision")!;
 
     /// <summary>The table as it would be pushed now.</summary>
     public async Task<RouteTable> BuildAsync(CancellationToken cancellationToken)
     {
-        var routes = (await store.ListAsync(_routes, null, cancellationToken: cancellationToken)).Items.Select(ServingObjects.Read<ServingRoute>).ToList();
-        var revisions = (await store.ListAsync(_revisions, null, cancellationToken: cancellationToken)).Items.Select(ServingObjects.Read<ServingRevision>)
+        var routes = (await store.ListAsync(ResourceKinds.Route, null, cancellationToken: cancellationToken)).Items.Select(ServingObjects.Read<ServingRoute>).ToList();
+        var revisions = (await store.ListAsync(ResourceKinds.Revision, null, cancellationToken: cancellationToken)).Items.Select(ServingObjects.Read<ServingRevision>)
             .ToDictionary(r => (r.Metadata.Namespace ?? "default", r.Metadata.Name ?? ""));
         return RouteTableBuilder.Build(routes, revisions, Endpoints);
     }
@@ -39,7 +37,7 @@ public sealed partial class ActivatorSync(IResourceStore store, IWorkloadBackend
         try
         {
             var table = await BuildAsync(cancellationToken);
-            using var response = await peers.Activator.PutAsJsonAsync(ActivatorApi.Routes, table, cancellationToken);
+            using var response = await activator.Http.PutAsJsonAsync(ActivatorApi.Routes, table, cancellationToken);
             if (!response.IsSuccessStatusCode)
                 throw new HttpRequestException($"activator refused the route table: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
             LogPushed(table.Services!.Count, table.Revisions!.Count);
@@ -60,7 +58,7 @@ public sealed partial class ActivatorSync(IResourceStore store, IWorkloadBackend
         try
         {
             var body = new EndpointsUpdate { Endpoints = Endpoints(revision.Namespace, revision.Name) };
-            using var response = await peers.Activator.PutAsJsonAsync(ActivatorApi.Endpoints(revision.Namespace, revision.Name), body, cancellationToken);
+            using var response = await activator.Http.PutAsJsonAsync(ActivatorApi.Endpoints(revision.Namespace, revision.Name), body, cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotFound) return;
             if (!response.IsSuccessStatusCode)
                 throw new HttpRequestException($"activator refused endpoints of {revision}: {(int)response.StatusCode}");

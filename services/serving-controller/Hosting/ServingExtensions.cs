@@ -1,3 +1,4 @@
+using Platform.ControlPlane.Kinds;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,18 +12,22 @@ using Platform.ServingController.Reconcilers.Revision;
 using Platform.ServingController.Reconcilers.Route;
 using Platform.ServingController.Reconcilers.Route.Builders;
 using Platform.ServingController.Reconcilers.Service;
+using Platform.ControlPlane.Store;
+using Platform.ServingController.Routing;
+using Platform.ServingController.Supervisor;
 using Platform.Workloads;
 using Platform.Workloads.Local;
 
-namespace Platform.ServingController.Workloads;
+namespace Platform.ServingController.Hosting;
 
-/// <summary>Wiring of Serving (reconcilers, local workload backend, activator and autoscaler links) into <c>Program.cs</c>.</summary>
+/// <summary>Wiring of Serving (reconcilers, the local workload supervisor and backend, the activator link) into <c>Program.cs</c>.</summary>
 public static class ServingExtensions
 {
     /// <summary>
     /// Registers the reconcilers and their controller, the local process backend (<c>Workloads:Local</c>, see
-    /// <see cref="LocalBackendOptions"/>), the links to the activator and autoscaler (<c>Serving:Wiring</c>), route
-    /// URLs (<c>Serving:Routes</c>) and revision GC (<c>Serving:Gc</c>). Call after <c>AddControlPlane</c>.
+    /// <see cref="LocalBackendOptions"/>) and its supervisor, the activator link (<c>Serving:Wiring</c>), route URLs
+    /// (<c>Serving:Routes</c>) and revision GC (<c>Serving:Gc</c>). The parts meet only in the control plane
+    /// (<see cref="IResourceStore"/>); call after <c>AddControlPlaneServer</c> or <c>AddResourceStore</c>.
     /// </summary>
     public static IHostApplicationBuilder AddServing(this IHostApplicationBuilder builder)
     {
@@ -35,19 +40,18 @@ public static class ServingExtensions
             sp.GetRequiredService<IConfiguration>().GetSection("Workloads:Local").Get<LocalBackendOptions>() ?? new LocalBackendOptions(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<LocalWorkloadBackend>>()));
-        services.AddSingleton<ServingKinds>();
-        services.AddSingleton<PeerClients>();
+        services.AddSingleton<ActivatorClient>();
         services.AddSingleton<ActivatorSync>();
-        services.AddSingleton<AutoscalerLink>();
         services.AddSingleton<ServiceReconciler>();
         services.AddSingleton<ConfigurationReconciler>();
         services.AddSingleton<RevisionReconciler>();
         services.AddSingleton<RouteReconciler>();
         services.AddHostedService<Reconcilers.ServingController>();
+        services.AddHostedService<WorkloadSupervisor>();
         return builder;
     }
 
-    /// <summary>Maps the workload endpoints (scale, status, logs).</summary>
+    /// <summary>Maps the workload endpoints (status, logs).</summary>
     public static WebApplication MapServing(this WebApplication app)
     {
         app.MapWorkloadEndpoints();

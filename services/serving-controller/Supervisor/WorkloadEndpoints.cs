@@ -1,3 +1,4 @@
+using Platform.ControlPlane.Kinds;
 using Platform.Serving.Contracts.Revisions;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -9,17 +10,11 @@ using Platform.ControlPlane.Store;
 using Platform.ControlPlane.Server.Catalog;
 using Platform.Workloads;
 
-namespace Platform.ServingController.Workloads;
-
-/// <summary>Body of <c>PUT /workloads/v1/revisions/{ns}/{name}/scale</c>.</summary>
-/// <param name="Replicas">Replicas wanted, &gt;= 0.</param>
-public sealed record ScaleRequest(int? Replicas);
+namespace Platform.ServingController.Supervisor;
 
 /// <summary>
 /// serving-controller's workload endpoints:
 /// <list type="bullet">
-/// <item><c>PUT /workloads/v1/revisions/{ns}/{name}/scale</c> <c>{"replicas": n}</c> — the autoscaler's decisions
-/// (its <c>IScaleTarget</c>) → <see cref="IWorkloadBackend.ScaleAsync"/>; 204, 400 naming the field, 404 for an unknown revision.</item>
 /// <item><c>GET /workloads/v1/revisions/{ns}/{name}</c> — the workload's status.</item>
 /// <item><c>GET /apis/platform.dev/v1/namespaces/{ns}/services/{name}/logs?revision=&amp;follow=</c> — replica output
 /// as <c>text/plain</c>, one line each, <c>[{replica}] {text}</c>; without <c>revision</c>, every revision the
@@ -31,41 +26,17 @@ public static class WorkloadEndpoints
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapWorkloadEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/workloads/v1/revisions/{namespace}/{name}/scale", ScaleAsync);
         app.MapGet("/workloads/v1/revisions/{namespace}/{name}", (string @namespace, string name, IWorkloadBackend backend) =>
             backend.GetStatus(new RevisionKey(@namespace, name)) is { } status ? Results.Ok(status) : NotFound(@namespace, name));
         app.MapGet("/apis/platform.dev/v1/namespaces/{namespace}/services/{name}/logs", LogsAsync);
         return app;
     }
 
-    private static async Task<IResult> ScaleAsync(string @namespace, string name, HttpRequest request, IWorkloadBackend backend, CancellationToken ct)
-    {
-        ScaleRequest? body;
-        try
-        {
-            body = await request.ReadFromJsonAsync<ScaleRequest>(ct);
-        }
-        catch (JsonException ex)
-        {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [ex.Message.Split(" Path:", 2)[0]] });
-        }
-        catch (InvalidOperationException ex)
-        {
-            // No body, or not application/json.
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [ex.Message] });
-        }
-        if (body?.Replicas is not int replicas)
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["replicas"] = ["required"] });
-        if (replicas < 0)
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["replicas"] = ["must be >= 0"] });
-        return await backend.ScaleAsync(new RevisionKey(@namespace, name), replicas, ct) ? Results.NoContent() : NotFound(@namespace, name);
-    }
-
     private static async Task LogsAsync(string @namespace, string name, string? revision, bool? follow, HttpContext context,
-        IResourceStore store, ServingKinds kinds, IWorkloadBackend backend)
+        IResourceStore store, IWorkloadBackend backend)
     {
         var ct = context.RequestAborted;
-        var service = await store.GetAsync(kinds.Service, @namespace, name, ct);
+        var service = await store.GetAsync(ResourceKinds.Service, @namespace, name, ct);
         if (service is null)
         {
             await NotFound(@namespace, name, "service").ExecuteAsync(context);
@@ -75,7 +46,7 @@ public static class WorkloadEndpoints
         List<string> revisions;
         if (!string.IsNullOrEmpty(revision))
         {
-            var rev = await store.GetAsync(kinds.Revision, @namespace, revision, ct);
+            var rev = await store.GetAsync(ResourceKinds.Revision, @namespace, revision, ct);
             if (rev is null || rev.Labels().GetValueOrDefault(ServingMeta.ServiceLabel) != name)
             {
                 await Results.Problem($"revision \"{revision}\" of service \"{name}\" not found", statusCode: 404, title: "Unknown revision").ExecuteAsync(context);
@@ -85,7 +56,7 @@ public static class WorkloadEndpoints
         }
         else
         {
-            var route = await store.GetAsync(kinds.Route, @namespace, name, ct);
+            var route = await store.GetAsync(ResourceKinds.Route, @namespace, name, ct);
             revisions = route is null ? [] : [.. (ServingObjects.Read<ServingRoute>(route).Status?.Traffic ?? [])
                 .Select(t => t.RevisionName).OfType<string>().Distinct(StringComparer.Ordinal)];
             if (revisions.Count == 0 && service["status"]?["latestCreatedRevisionName"]?.GetValue<string>() is { } latest) revisions = [latest];
