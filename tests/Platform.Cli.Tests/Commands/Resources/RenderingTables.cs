@@ -70,6 +70,17 @@ public sealed class RenderingTables
     }
 
     [Fact]
+    public void PodAutoscaler_rows_show_desired_and_actual_scale_as_kubectl_get_kpa()
+    {
+        var pa = WithConditions("Ready=False:NoTraffic Active=False:NoTraffic ScaleTargetInitialized=True");
+        pa["status"]!["desiredScale"] = 0;
+        pa["status"]!["actualScale"] = 1;
+        var columns = ResourceColumns.For(Platform.ControlPlane.Kinds.ResourceKinds.Knative.FindByName("kpa")!, wide: false, allNamespaces: false);
+        Assert.Equal(["NAME", "DESIREDSCALE", "ACTUALSCALE", "AGE", "READY", "REASON"], columns.Select(c => c.Header));
+        Assert.Equal(["x", "0", "1", "5m", "False", "NoTraffic"], ResourceColumns.Rows([pa], columns, Now)[0]);
+    }
+
+    [Fact]
     public void Wide_revision_rows_show_the_image_or_the_local_command()
     {
         var kind = Platform.ControlPlane.Kinds.ResourceKinds.Knative.FindByName("rev")!;

@@ -38,6 +38,9 @@ public static class ResourceColumns
             "Revision" => [new("SERVICE", (o, _) => Label(o, "serving.knative.dev/service")),
                 new("GENERATION", (o, _) => Label(o, "serving.knative.dev/configurationGeneration")), AgeColumn, Conditions, Ready, Reason],
             "Route" => [Url, AgeColumn, Conditions, Ready, Reason],
+            // As `kubectl get kpa` prints Knative's.
+            "PodAutoscaler" => [new("DESIREDSCALE", (o, _) => o.StringAt("status.desiredScale") ?? ""), new("ACTUALSCALE", (o, _) => o.StringAt("status.actualScale") ?? ""),
+                AgeColumn, Ready, Reason],
             "Configuration" => [new("LATEST CREATED", (o, _) => o.StringAt("status.latestCreatedRevisionName") ?? ""), new("LATEST READY", (o, _) => o.StringAt("status.latestReadyRevisionName") ?? ""), AgeColumn, Conditions, Ready, Reason],
             "Trigger" => [new("BROKER", (o, _) => o.StringAt("spec.broker") ?? ""), new("SINK", (o, _) => SinkText(o.At("spec.subscriber"))), AgeColumn, Conditions, Ready, Reason],
             "PingSource" => [new("SCHEDULE", (o, _) => o.StringAt("spec.schedule") ?? ""), new("SINK", (o, _) => SinkText(o.At("spec.sink"))), AgeColumn, Conditions, Ready, Reason],
