@@ -4,15 +4,11 @@ using Platform.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.UseAppPort(defaultPort: 8080);
-builder.Services.AddActors(_ => { });
 builder.AddActivator();
 
 var app = builder.Build();
 app.UseActivator(); // service hosts are forwarded here; only the activator's own host reaches what follows
-app.UseCloudEvents();
 app.MapDefaultEndpoints();
-app.MapSubscribeHandler();
-app.MapActorsHandlers();
 app.Run();
 
 /// <summary>Entry point, public so that tests can host it.</summary>

@@ -1,0 +1,46 @@
+using Platform.Broker.Addressing;
+using Platform.Broker.Delivery;
+using Platform.Broker.Resources;
+using Platform.Broker.Routing;
+using Platform.Broker.Streams;
+using Platform.Broker.Topics;
+using Platform.ControlPlane.Kinds;
+using Platform.Eventing.Filters.Filters;
+using Platform.Resources.Duck;
+using Platform.Resources.Eventing;
+using Platform.Resources.Flows;
+using Platform.Resources.Messaging;
+using Platform.Resources.Meta;
+using FlowParallel = Platform.Resources.Flows.Parallel;
+using EventBroker = Platform.Resources.Eventing.Broker;
+
+namespace Platform.Broker.Reconciling.Planners;
+
+/// <summary>
+/// What every planner of one pass shares: how addresses resolve, which objects exist, the default attempt timeout,
+/// the time, and the plan being built (statuses, streams to run, subscriber routes by topic).
+/// </summary>
+internal sealed class PlanContext(Addresses addresses, Func<string, string, string, bool> exists, TimeSpan defaultTimeout, DateTimeOffset now)
+{
+    public Addresses Addresses { get; } = addresses;
+    public Func<string, string, string, bool> Exists { get; } = exists;
+    public TimeSpan DefaultTimeout { get; } = defaultTimeout;
+    public DateTimeOffset Now { get; } = now;
+    public List<StatusUpdate> Statuses { get; } = [];
+    public Dictionary<string, StreamRole> Streams { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, SubscriberRoute> Subscribers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Ready=False InvalidSpec for an object that does not fit the model.</summary>
+    public void Invalid(ResourceKind kind, CachedObject o, KnativeStatus status)
+    {
+        status.SetCondition(ConditionTypes.Ready, ConditionStatus.False, Now, "InvalidSpec", o.ReadError ?? "the object does not fit the model");
+        Statuses.Add(new StatusUpdate(kind, o, status, null));
+    }
+
+    /// <summary>Adds <paramref name="value"/> to the list of <paramref name="key"/>.</summary>
+    public static void AddTo<TKey, TValue>(Dictionary<TKey, List<TValue>> map, TKey key, TValue value) where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out var list)) map[key] = list = [];
+        list.Add(value);
+    }
+}
