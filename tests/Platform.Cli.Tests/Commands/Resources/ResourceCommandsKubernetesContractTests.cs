@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Platform.Cli.Client;
 using Platform.Cli.Output;
+using Platform.Testing.Kubernetes;
 
 namespace Platform.Cli.Tests.Commands.Resources;
 
@@ -138,12 +139,17 @@ public sealed class ResourceCommandsKubernetesContractTests : IAsyncLifetime
     [Fact]
     public async Task Wait_follows_the_watch_stream_until_ready()
     {
-        var ready = JsonNode.Parse("""
-            {"apiVersion":"serving.knative.dev/v1","kind":"Service","metadata":{"name":"watched","namespace":"default","generation":1,"resourceVersion":"900"},
-             "status":{"observedGeneration":1,"url":"http://watched.default.example.com","latestReadyRevisionName":"watched-00001","conditions":[{"type":"Ready","status":"True"}]}}
-            """)!.AsObject();
-        _api.WatchScript.Enqueue(new JsonObject { ["type"] = "MODIFIED", ["object"] = ready });
-        var (code, output, error) = await Run("service", "create", "watched", "--image", "img", "--wait-timeout", "20");
+        // The CLI creates the Service and watches it; a controller (here: a store client of the same fake) marks it Ready.
+        var run = Run("service", "create", "watched", "--image", "img", "--wait-timeout", "20");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (_api.Stored("serving.knative.dev/v1/services", "default", "watched") is null && DateTime.UtcNow < deadline) await Task.Delay(20);
+        using var client = new k8s.Kubernetes(new k8s.KubernetesClientConfiguration { Host = _api.Url });
+        var controller = new Platform.ControlPlane.Kubernetes.KubernetesResourceStore(client);
+        var status = JsonNode.Parse("""
+            {"observedGeneration":1,"url":"http://watched.default.example.com","latestReadyRevisionName":"watched-00001","conditions":[{"type":"Ready","status":"True"}]}
+            """)!;
+        await controller.PatchAsync(Platform.ControlPlane.Kinds.ResourceKinds.Service, "default", "watched", new JsonObject { ["status"] = status }, status: true);
+        var (code, output, error) = await run;
         Assert.True(code == ExitCode.Ok, error);
         Assert.Contains("http://watched.default.example.com", output);
         Assert.Contains(_api.Calls, c => c.Method == "GET" && c.Query.Contains("watch=true", StringComparison.Ordinal));

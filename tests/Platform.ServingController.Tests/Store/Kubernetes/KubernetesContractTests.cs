@@ -4,10 +4,11 @@ using WatchEventType = Platform.ControlPlane.Store.WatchEventType;
 using Platform.ControlPlane.Store;
 using Platform.ControlPlane.Server.Catalog;
 using Platform.ControlPlane.Kubernetes;
+using Platform.Testing.Kubernetes;
 
 namespace Platform.ServingController.Tests.Store.Kubernetes;
 
-/// <summary>KubernetesResourceStore against an HTTP server that answers like the Kubernetes API.</summary>
+/// <summary>KubernetesResourceStore against the fake Kubernetes API (our side of its contract: the requests and their semantics).</summary>
 public sealed class KubernetesContractTests : IAsyncLifetime
 {
     private FakeKubernetesApi _api = null!;
@@ -26,6 +27,8 @@ public sealed class KubernetesContractTests : IAsyncLifetime
         _client.Dispose();
         await _api.DisposeAsync();
     }
+
+    private const string Services = "serving.knative.dev/v1/services";
 
     private FakeKubernetesApi.Call LastCall() => _api.Calls.Last();
 
@@ -48,7 +51,7 @@ public sealed class KubernetesContractTests : IAsyncLifetime
     [Fact]
     public async Task Get_reads_one_object_and_missing_is_null()
     {
-        _api.Seed(ApiHost.ServiceObject("seeded"));
+        _api.Seed(Services, ApiHost.ServiceObject("seeded"));
         var got = await _store.GetAsync(ApiHost.Service, "default", "seeded");
         Assert.Equal("seeded", got!.Name());
         Assert.Equal(("GET", "/apis/serving.knative.dev/v1/namespaces/default/services/seeded"), (LastCall().Method, LastCall().Path));
@@ -58,10 +61,11 @@ public sealed class KubernetesContractTests : IAsyncLifetime
     [Fact]
     public async Task List_namespaced_and_cluster_wide_with_label_selector_fills_kind()
     {
+        _api.OmitListItemKinds = true;
         var a = ApiHost.ServiceObject("a", ns: "one");
         a.Metadata()!["labels"] = new JsonObject { ["app"] = "x" };
-        _api.Seed(a);
-        _api.Seed(ApiHost.ServiceObject("b", ns: "two"));
+        _api.Seed(Services, a);
+        _api.Seed(Services, ApiHost.ServiceObject("b", ns: "two"));
 
         var inOne = await _store.ListAsync(ApiHost.Service, "one");
         Assert.Equal(new[] { "a" }, inOne.Items.Select(i => i.Name()));
@@ -113,7 +117,7 @@ public sealed class KubernetesContractTests : IAsyncLifetime
     [Fact]
     public async Task Delete_sends_background_propagation_and_missing_is_false()
     {
-        _api.Seed(ApiHost.ServiceObject("d"));
+        _api.Seed(Services, ApiHost.ServiceObject("d"));
         Assert.True(await _store.DeleteAsync(ApiHost.Service, "default", "d"));
         var call = LastCall();
         Assert.Equal(("DELETE", "/apis/serving.knative.dev/v1/namespaces/default/services/d"), (call.Method, call.Path));
@@ -124,38 +128,69 @@ public sealed class KubernetesContractTests : IAsyncLifetime
     [Fact]
     public async Task Watch_streams_events_resumes_from_the_last_version_and_surfaces_gone()
     {
-        static string Line(string type, string name, string rv) => new JsonObject
-        {
-            ["type"] = type,
-            ["object"] = new JsonObject
-            {
-                ["apiVersion"] = "serving.knative.dev/v1", ["kind"] = "Service",
-                ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "default", ["resourceVersion"] = rv },
-            },
-        }.ToJsonString();
-        _api.WatchScripts.Enqueue([Line("ADDED", "a", "11"), Line("MODIFIED", "a", "12")]);
-        _api.WatchScripts.Enqueue([Line("DELETED", "a", "13")]);
-        _api.WatchScripts.Enqueue([new JsonObject
-        {
-            ["type"] = "ERROR",
-            ["object"] = new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["message"] = "too old resource version: 13 (50)", ["reason"] = "Expired", ["code"] = 410 },
-        }.ToJsonString()]);
+        var start = _api.Version;
+        var a = await _store.CreateAsync(ApiHost.Service, ApiHost.ServiceObject("a"));
+        a["spec"]!["template"]!["spec"]!["containers"]![0]!["image"] = "v2";
+        var modified = await _store.UpdateAsync(ApiHost.Service, a);
+        await _store.DeleteAsync(ApiHost.Service, "default", "a");
+        var deleted = _api.Version;
+        _api.EndWatchAfterEvents = 1; // the server ends every stream after one event: the store resumes each time
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var seen = new List<(WatchEventType, string)>();
-        var error = await Assert.ThrowsAsync<ResourceException>(async () =>
+        Exception? caught = null;
+        try
         {
-            await foreach (var e in _store.WatchAsync(ApiHost.Service, "default", "10", cts.Token))
+            await foreach (var e in _store.WatchAsync(ApiHost.Service, "default", start.ToString(), cts.Token))
+            {
                 seen.Add((e.Type, e.ResourceVersion));
-        });
-        Assert.Equal(new[] { (WatchEventType.Added, "11"), (WatchEventType.Modified, "12"), (WatchEventType.Deleted, "13") }, seen);
+                if (e.Type == WatchEventType.Deleted) _api.Compact(); // the history moves on before the next resume
+            }
+        }
+        catch (Exception e)
+        {
+            caught = e;
+        }
+        Assert.True(caught is ResourceException, $"{caught}; seen {string.Join(", ", seen)}; calls {string.Join(" | ", _api.Calls.Select(c => c.Query))}");
+        var error = (ResourceException)caught!;
+        Assert.Equal(new[] { (WatchEventType.Added, a.ResourceVersion()!), (WatchEventType.Modified, modified.ResourceVersion()!), (WatchEventType.Deleted, deleted.ToString()) }, seen);
         Assert.Equal(StatusReason.Gone, error.Reason);
 
         var watches = _api.Calls.Where(c => c.Query.Contains("watch=true")).ToList();
-        Assert.Equal(3, watches.Count);
+        Assert.Equal(4, watches.Count);
         Assert.All(watches, w => Assert.Equal("/apis/serving.knative.dev/v1/namespaces/default/services", w.Path));
-        Assert.Contains("resourceVersion=10", watches[0].Query);
-        Assert.Contains("resourceVersion=12", watches[1].Query);
-        Assert.Contains("resourceVersion=13", watches[2].Query);
+        Assert.Contains($"resourceVersion={start}", watches[0].Query);
+        Assert.Contains($"resourceVersion={a.ResourceVersion()}", watches[1].Query);
+        Assert.Contains($"resourceVersion={modified.ResourceVersion()}", watches[2].Query);
+        Assert.Contains($"resourceVersion={deleted}", watches[3].Query);
+    }
+
+    [Fact]
+    public async Task Watch_asks_for_bookmarks_and_resumes_from_the_bookmarks_version()
+    {
+        // Changes elsewhere move the version on; an idle watch's bookmarks carry it, so the resume is not from an
+        // old version the server may have dropped.
+        var start = _api.Version;
+        _api.Seed(Services, ApiHost.ServiceObject("other", ns: "elsewhere"));
+        var moved = _api.Version;
+        _api.WatchDuration = TimeSpan.FromMilliseconds(600);
+        _api.BookmarkInterval = TimeSpan.FromMilliseconds(100);
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var watching = Task.Run(async () =>
+        {
+            await foreach (var e in _store.WatchAsync(ApiHost.Service, "default", start.ToString(), cts.Token))
+                return e;
+            return null;
+        });
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (_api.Calls.Count(c => c.Query.Contains("watch=true")) < 2 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await _store.CreateAsync(ApiHost.Service, ApiHost.ServiceObject("late"));
+        var first = await watching;
+        Assert.Equal(("late", WatchEventType.Added), (first!.Object.Name(), first.Type));
+
+        var watches = _api.Calls.Where(c => c.Query.Contains("watch=true")).ToList();
+        Assert.Contains("allowWatchBookmarks=true", watches[0].Query);
+        Assert.Contains($"resourceVersion={moved}", watches[1].Query);
     }
 }
