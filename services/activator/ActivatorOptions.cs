@@ -5,7 +5,7 @@ namespace Platform.Activator;
 /// Settings of the activator, bound from the <c>Activator</c> configuration section
 /// (e.g. <c>Activator__Domain=example.com</c>).
 /// </summary>
-public sealed record ActivatorOptions
+internal sealed record ActivatorOptions
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "Activator";

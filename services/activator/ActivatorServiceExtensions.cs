@@ -11,7 +11,7 @@ using Platform.Activator.Throttling;
 namespace Platform.Activator;
 
 /// <summary>Wiring of the activator: what <c>Program.cs</c> and the tests call.</summary>
-public static class ActivatorServiceExtensions
+internal static class ActivatorServiceExtensions
 {
     /// <summary>
     /// Adds routing, throttling, forwarding (YARP) and stats; binds <see cref="ActivatorOptions"/> from

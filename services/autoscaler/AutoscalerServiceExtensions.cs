@@ -11,7 +11,7 @@ using Platform.Autoscaler.Scaling;
 namespace Platform.Autoscaler;
 
 /// <summary>Wiring of the autoscaler's parts.</summary>
-public static class AutoscalerServiceExtensions
+internal static class AutoscalerServiceExtensions
 {
     /// <summary>
     /// Adds the defaults (<c>Autoscaler:Defaults</c>, validated at start naming each bad key), the control-plane client

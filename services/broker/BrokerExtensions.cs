@@ -12,7 +12,7 @@ using Platform.ControlPlane.Hosting;
 namespace Platform.Broker;
 
 /// <summary>Wiring of the broker service.</summary>
-public static class BrokerExtensions
+internal static class BrokerExtensions
 {
     /// <summary>
     /// Registers the options (<c>Broker</c> section), the control-plane client (<c>ResourceStore</c> section: local

@@ -58,7 +58,16 @@ public sealed class AutoscaleLoadTests(ServingStack stack, ITestOutputHelper out
         Assert.Contains($"latest revision '{RevisionName}'", create.Output);
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var registered = JsonNode.Parse(await http.GetStringAsync($"{stack.Autoscaler}/revisions/default/{RevisionName}/scale"))!;
+        // The autoscaler learns the revision from its PodAutoscaler, moments after the Service is Ready.
+        JsonNode? registered = null;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (registered is null)
+        {
+            using var answer = await http.GetAsync($"{stack.Autoscaler}/revisions/default/{RevisionName}/scale");
+            if (answer.IsSuccessStatusCode) registered = JsonNode.Parse(await answer.Content.ReadAsStringAsync());
+            else if (DateTime.UtcNow > deadline) Assert.Fail($"the autoscaler did not learn {RevisionName} from its PodAutoscaler within 20 s\n{stack.AppLog("autoscaler")}");
+            else await Task.Delay(50);
+        }
         Assert.Equal(Target, (double)registered["targetValue"]!);
 
         using var client = ActivatorClient(stack.ActivatorPort);

@@ -24,7 +24,7 @@ namespace Platform.Cli;
 /// The <c>platform</c> command tree. Each command lives in its own folder under <c>Commands/</c> and is added
 /// here; output goes through <see cref="Terminal"/>, exit codes are <see cref="ExitCode"/>.
 /// </summary>
-public static class PlatformCli
+internal static class PlatformCli
 {
     /// <summary>Builds the root command writing to <paramref name="terminal"/>.</summary>
     public static RootCommand Build(Terminal terminal)

@@ -7,7 +7,7 @@ namespace Platform.Activator.Activation;
 /// Told when the first request is held for a revision with no ready replica, so that the autoscaler decides at
 /// once instead of at its next tick (Knative's "poke"). Called at most once per stretch at zero.
 /// </summary>
-public interface IRevisionActivationHook
+internal interface IRevisionActivationHook
 {
     /// <summary>Asks for the revision to be scaled up from zero.</summary>
     Task PokeAsync(string @namespace, string revision, CancellationToken cancellationToken);
@@ -18,7 +18,7 @@ public interface IRevisionActivationHook
 /// <c>POST /v1.0/invoke/{autoscalerAppId}/method/poke/{namespace}/{revision}</c> with no body, through the
 /// invocation client of the Dapr SDK (it reads <c>DAPR_HTTP_ENDPOINT</c>/<c>DAPR_HTTP_PORT</c> and <c>DAPR_API_TOKEN</c>).
 /// </summary>
-public sealed class DaprActivationHook(ActivatorOptions options) : IRevisionActivationHook, IDisposable
+internal sealed class DaprActivationHook(ActivatorOptions options) : IRevisionActivationHook, IDisposable
 {
     private readonly HttpClient _client = DaprClient.CreateInvokeHttpClient(appId: options.AutoscalerAppId);
 
@@ -35,7 +35,7 @@ public sealed class DaprActivationHook(ActivatorOptions options) : IRevisionActi
 }
 
 /// <summary>Does nothing; for tests and for running the activator without an autoscaler.</summary>
-public sealed class NoActivationHook : IRevisionActivationHook
+internal sealed class NoActivationHook : IRevisionActivationHook
 {
     /// <inheritdoc />
     public Task PokeAsync(string @namespace, string revision, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -21,7 +21,7 @@ namespace Platform.Activator.Endpoints;
 /// <item><c>GET /activator/v1/stats</c>: per revision replicas, in flight, queued, and the last stats batch.</item>
 /// </list>
 /// </summary>
-public static class ControlEndpoints
+internal static class ControlEndpoints
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

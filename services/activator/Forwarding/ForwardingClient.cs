@@ -7,7 +7,7 @@ using Yarp.ReverseProxy.Transforms.Builder;
 namespace Platform.Activator.Forwarding;
 
 /// <summary>The one HTTP client and request transformer shared by every forwarded request.</summary>
-public sealed class ForwardingClient : IDisposable
+internal sealed class ForwardingClient : IDisposable
 {
     /// <summary>Header Knative's activator sets so that the revision's side knows the request came through it.</summary>
     public const string ProxyHeader = "K-Proxy-Request";

@@ -7,10 +7,10 @@ namespace Platform.Activator.Forwarding;
 /// <param name="StatusCode">HTTP status.</param>
 /// <param name="Error">Stable machine-readable code, e.g. <c>timeout</c>.</param>
 /// <param name="Message">What happened, naming the revision or host.</param>
-public readonly record struct ProxyFailure(int StatusCode, string Error, string Message);
+internal readonly record struct ProxyFailure(int StatusCode, string Error, string Message);
 
 /// <summary>Pure mapping of YARP's <see cref="ForwarderError"/> to the activator's answers.</summary>
-public static class ForwarderErrorMapping
+internal static class ForwarderErrorMapping
 {
     /// <summary>
     /// The answer for a failed forward, or null when it succeeded. <paramref name="deadlineExpired"/> says the

@@ -14,7 +14,7 @@ namespace Platform.Activator.Forwarding;
 /// with YARP's <see cref="IHttpForwarder"/>; a request for the activator's own host goes on to its endpoints; any
 /// other host gets 404 naming it. Failures answer with JSON <c>{"error": code, "message": ..., "host": ...}</c>.
 /// </summary>
-public sealed partial class ServiceRequestMiddleware(
+internal sealed partial class ServiceRequestMiddleware(
     RequestDelegate next,
     IRouteTableStore routes,
     RouteDecider decider,

@@ -1,7 +1,7 @@
 namespace Platform.Activator.LoadBalancing;
 
 /// <summary>One ready replica of a revision and the requests the activator has in flight to it.</summary>
-public sealed class Replica(string endpoint, string destinationPrefix)
+internal sealed class Replica(string endpoint, string destinationPrefix)
 {
     /// <summary><c>host:port</c> as published by the workload backend.</summary>
     public string Endpoint { get; } = endpoint;
@@ -17,7 +17,7 @@ public sealed class Replica(string endpoint, string destinationPrefix)
 }
 
 /// <summary>How a revision's requests are spread over its replicas, chosen by containerConcurrency as in Knative.</summary>
-public enum LoadBalancingPolicy
+internal enum LoadBalancingPolicy
 {
     /// <summary>CC = 0: of two random replicas, the one with fewer requests in flight.</summary>
     BestOfTwo,
@@ -30,7 +30,7 @@ public enum LoadBalancingPolicy
 }
 
 /// <summary>The pure picking rules; callers hold the revision's lock.</summary>
-public static class ReplicaPicker
+internal static class ReplicaPicker
 {
     /// <summary>Knative activator's choice of policy for a containerConcurrency.</summary>
     public static LoadBalancingPolicy PolicyFor(int containerConcurrency) => containerConcurrency switch

@@ -3,7 +3,7 @@ using System.Net;
 namespace Platform.Activator.Routing;
 
 /// <summary>Where a request goes.</summary>
-public enum RouteOutcome
+internal enum RouteOutcome
 {
     /// <summary>To a revision of a service.</summary>
     Forward,
@@ -22,13 +22,13 @@ public enum RouteOutcome
 /// <param name="Outcome">What to do.</param>
 /// <param name="Route">The host's route when one matched.</param>
 /// <param name="Revision">The chosen revision name (in the service's namespace) when forwarding.</param>
-public readonly record struct RouteDecision(RouteOutcome Outcome, HostRoute? Route, string? Revision);
+internal readonly record struct RouteDecision(RouteOutcome Outcome, HostRoute? Route, string? Revision);
 
 /// <summary>
 /// Pure routing: host → service, tag host or <c>Knative-Serving-Tag</c> header → tagged target, otherwise the
 /// percent split with the given roll; visibility checked against the caller's address.
 /// </summary>
-public sealed class RouteDecider(ActivatorHostNames ownHosts, LocalNetworks localNetworks)
+internal sealed class RouteDecider(ActivatorHostNames ownHosts, LocalNetworks localNetworks)
 {
     /// <summary>Header that selects a tag's target on the service's own host, as in Knative.</summary>
     public const string TagHeader = "Knative-Serving-Tag";
@@ -54,7 +54,7 @@ public sealed class RouteDecider(ActivatorHostNames ownHosts, LocalNetworks loca
 /// Host names that address the activator itself: IP literals, an empty host, <c>localhost</c> and the configured
 /// names (e.g. <c>activator</c>). Only requests with such a host reach <c>/healthz</c> or <c>/activator/v1/...</c>.
 /// </summary>
-public sealed class ActivatorHostNames(IEnumerable<string> names)
+internal sealed class ActivatorHostNames(IEnumerable<string> names)
 {
     private readonly HashSet<string> _names = new(names.Append("localhost"), StringComparer.OrdinalIgnoreCase);
 
@@ -64,7 +64,7 @@ public sealed class ActivatorHostNames(IEnumerable<string> names)
 }
 
 /// <summary>The networks whose callers count as local (loopback by default) for cluster-local services.</summary>
-public sealed class LocalNetworks
+internal sealed class LocalNetworks
 {
     private readonly IPNetwork[] _networks;
 

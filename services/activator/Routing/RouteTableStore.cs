@@ -5,7 +5,7 @@ using Platform.Activator.Throttling;
 namespace Platform.Activator.Routing;
 
 /// <summary>How an update of the route table ended.</summary>
-public enum ApplyStatus
+internal enum ApplyStatus
 {
     /// <summary>Applied; the new view serves the next request.</summary>
     Applied,
@@ -21,13 +21,13 @@ public enum ApplyStatus
 /// <param name="Status">What happened.</param>
 /// <param name="Errors">Every problem, with its field path, when not applied.</param>
 /// <param name="Version">The table version after the call.</param>
-public sealed record ApplyResult(ApplyStatus Status, IReadOnlyList<string> Errors, long Version);
+internal sealed record ApplyResult(ApplyStatus Status, IReadOnlyList<string> Errors, long Version);
 
 /// <summary>
 /// The activator's input: the serving-controller (or a test) replaces the whole <see cref="RouteTable"/> or the
 /// ready endpoints of one revision; readers take <see cref="Current"/>, an immutable view, on every request.
 /// </summary>
-public interface IRouteTableStore
+internal interface IRouteTableStore
 {
     /// <summary>The view that routes the next request.</summary>
     RoutingSnapshot Current { get; }
@@ -40,7 +40,7 @@ public interface IRouteTableStore
 }
 
 /// <summary>In-memory <see cref="IRouteTableStore"/> that keeps the revision throttlers in step.</summary>
-public sealed partial class RouteTableStore(ActivatorOptions options, RevisionThrottlers throttlers, ILogger<RouteTableStore> logger) : IRouteTableStore
+internal sealed partial class RouteTableStore(ActivatorOptions options, RevisionThrottlers throttlers, ILogger<RouteTableStore> logger) : IRouteTableStore
 {
     private readonly object _writeGate = new();
     private volatile RoutingSnapshot _current = RoutingSnapshot.Build(RouteTable.Empty, options.Domain, 0);

@@ -7,7 +7,7 @@ namespace Platform.Activator.Routing;
 /// Checks a <see cref="RouteTable"/> before it replaces the current one and reports every error at once with its
 /// field path (<c>services[0].traffic[1].percent: must be 0..100</c>), so a bad table is never half-applied.
 /// </summary>
-public static class RouteTableValidator
+internal static class RouteTableValidator
 {
     /// <summary>Knative's upper bound for <c>containerConcurrency</c>.</summary>
     public const int MaxContainerConcurrency = 1000;
@@ -133,7 +133,7 @@ public static class RouteTableValidator
 }
 
 /// <summary>The <c>networking.knative.dev/visibility</c> values the activator knows.</summary>
-public static class ServiceVisibility
+internal static class ServiceVisibility
 {
     /// <summary>Label key, as in Knative.</summary>
     public const string LabelKey = "networking.knative.dev/visibility";
@@ -143,7 +143,7 @@ public static class ServiceVisibility
 }
 
 /// <summary>A replica address <c>host:port</c> and the URL prefix YARP forwards to.</summary>
-public static class ReplicaEndpoint
+internal static class ReplicaEndpoint
 {
     /// <summary>Parses <c>host:port</c> or <c>[ipv6]:port</c>; returns the <c>http://</c> destination prefix.</summary>
     public static bool TryParse(string? endpoint, out string destinationPrefix)

@@ -6,7 +6,7 @@ namespace Platform.Activator.Routing;
 /// <param name="Name">Service name.</param>
 /// <param name="ClusterLocal">True for <c>networking.knative.dev/visibility: cluster-local</c>.</param>
 /// <param name="Split">Percent split and tags.</param>
-public sealed record RoutedService(string Namespace, string Name, bool ClusterLocal, TrafficSplit Split)
+internal sealed record RoutedService(string Namespace, string Name, bool ClusterLocal, TrafficSplit Split)
 {
     /// <summary><c>{namespace}/{name}</c>, the form log lines and errors use.</summary>
     public string Key { get; } = $"{Namespace}/{Name}";
@@ -16,13 +16,13 @@ public sealed record RoutedService(string Namespace, string Name, bool ClusterLo
 /// <param name="Service">The service.</param>
 /// <param name="Tag">The tag a tag host pins, or null for the service's own host.</param>
 /// <param name="LocalOnly">True when only callers on local networks may use this host.</param>
-public sealed record HostRoute(RoutedService Service, string? Tag, bool LocalOnly);
+internal sealed record HostRoute(RoutedService Service, string? Tag, bool LocalOnly);
 
 /// <summary>
 /// An immutable, pre-computed view of a <see cref="RouteTable"/>: one dictionary look-up per request maps a host to
 /// its service (no parsing of ambiguous <c>{tag}-{service}</c> names on the hot path).
 /// </summary>
-public sealed class RoutingSnapshot
+internal sealed class RoutingSnapshot
 {
     /// <summary>The suffix of cluster-internal addresses, as Knative's <c>status.address</c>.</summary>
     public const string ClusterLocalSuffix = "svc.cluster.local";

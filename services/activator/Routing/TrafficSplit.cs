@@ -5,7 +5,7 @@ namespace Platform.Activator.Routing;
 /// A service's traffic targets turned into a pick: untagged traffic goes by percent (a roll in [0, 100) falls into
 /// the cumulative band of one target, so 0% targets are never picked) and each tag pins its own target.
 /// </summary>
-public sealed class TrafficSplit
+internal sealed class TrafficSplit
 {
     private readonly string[] _revisions;
     private readonly int[] _upperBounds;

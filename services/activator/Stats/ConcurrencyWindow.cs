@@ -4,7 +4,7 @@ namespace Platform.Activator.Stats;
 /// <param name="AverageConcurrency">Time-weighted average of requests in flight over the window.</param>
 /// <param name="RequestCount">Requests that arrived in the window.</param>
 /// <param name="InFlight">Requests in flight at the window's end.</param>
-public readonly record struct WindowFigures(double AverageConcurrency, long RequestCount, int InFlight);
+internal readonly record struct WindowFigures(double AverageConcurrency, long RequestCount, int InFlight);
 
 /// <summary>
 /// Pure accounting of a revision's concurrency: every change of the in-flight count adds count × elapsed time,
@@ -12,7 +12,7 @@ public readonly record struct WindowFigures(double AverageConcurrency, long Requ
 /// second counts 0.5). Timestamps are in any monotonic unit (e.g. <see cref="TimeProvider.GetTimestamp"/>).
 /// Not thread-safe: the recorder locks it.
 /// </summary>
-public sealed class ConcurrencyWindow(long now)
+internal sealed class ConcurrencyWindow(long now)
 {
     private long _windowStart = now;
     private long _lastChange = now;

@@ -6,7 +6,7 @@ using Platform.Serving.Contracts.Stats;
 namespace Platform.Activator.Stats;
 
 /// <summary>Where the per-interval stats go (the autoscaler, through Dapr service invocation).</summary>
-public interface IRevisionStatsSink
+internal interface IRevisionStatsSink
 {
     /// <summary>Delivers one batch; called once per interval when any revision has something to report.</summary>
     Task ReportAsync(StatsBatch batch, CancellationToken cancellationToken);
@@ -19,7 +19,7 @@ public interface IRevisionStatsSink
 /// Invocation rather than pub/sub because a late stat is worth no more than a missing one, and the autoscaler's
 /// poke path is the same channel (see services/autoscaler/README.md).
 /// </summary>
-public sealed class DaprStatsSink(ActivatorOptions options) : IRevisionStatsSink, IDisposable
+internal sealed class DaprStatsSink(ActivatorOptions options) : IRevisionStatsSink, IDisposable
 {
     private readonly HttpClient _client = DaprClient.CreateInvokeHttpClient(appId: options.AutoscalerAppId);
 
@@ -38,7 +38,7 @@ public sealed class DaprStatsSink(ActivatorOptions options) : IRevisionStatsSink
 }
 
 /// <summary>Keeps the batches in memory; for tests.</summary>
-public sealed class InMemoryStatsSink : IRevisionStatsSink
+internal sealed class InMemoryStatsSink : IRevisionStatsSink
 {
     private readonly ConcurrentQueue<StatsBatch> _batches = new();
 

@@ -8,7 +8,7 @@ namespace Platform.Activator.Stats;
 /// <param name="AverageConcurrency">Time-weighted average of requests in flight at the activator (held ones included).</param>
 /// <param name="RequestCount">Requests that arrived during the window.</param>
 /// <param name="InFlight">Requests in flight at the end of the window.</param>
-public sealed record RevisionSample(string Namespace, string Revision, double AverageConcurrency, long RequestCount, int InFlight);
+internal sealed record RevisionSample(string Namespace, string Revision, double AverageConcurrency, long RequestCount, int InFlight);
 
 /// <summary>
 /// What the activator reports once per interval (to the autoscaler's <c>/stats</c> intake): one entry
@@ -18,10 +18,10 @@ public sealed record RevisionSample(string Namespace, string Revision, double Av
 /// <param name="Timestamp">End of the window (UTC).</param>
 /// <param name="WindowSeconds">Length of the window in seconds (≈ 1).</param>
 /// <param name="Revisions">The stats.</param>
-public sealed record StatsBatch(string Activator, DateTimeOffset Timestamp, double WindowSeconds, IReadOnlyList<RevisionSample> Revisions);
+internal sealed record StatsBatch(string Activator, DateTimeOffset Timestamp, double WindowSeconds, IReadOnlyList<RevisionSample> Revisions);
 
 /// <summary>Records request arrivals and ends per revision and closes a window on demand.</summary>
-public sealed class RevisionStatsRecorder(TimeProvider time)
+internal sealed class RevisionStatsRecorder(TimeProvider time)
 {
     private readonly ConcurrentDictionary<(string Namespace, string Name), ConcurrencyWindow> _windows = new();
 
@@ -81,7 +81,7 @@ public sealed class RevisionStatsRecorder(TimeProvider time)
 }
 
 /// <summary>The revisions the activator routes to and that have ready replicas now.</summary>
-public interface IServedRevisions
+internal interface IServedRevisions
 {
     /// <summary>(namespace, name) of every revision with at least one ready replica.</summary>
     IEnumerable<(string Namespace, string Name)> WithReplicas();

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Platform.Activator.Stats;
 
 /// <summary>Every <see cref="ActivatorOptions.StatsInterval"/>, closes the windows and sends one batch to the sink.</summary>
-public sealed partial class StatsReporter(RevisionStatsRecorder recorder, IRevisionStatsSink sink, IServedRevisions served, ActivatorOptions options,
+internal sealed partial class StatsReporter(RevisionStatsRecorder recorder, IRevisionStatsSink sink, IServedRevisions served, ActivatorOptions options,
     TimeProvider time, ILogger<StatsReporter> logger) : BackgroundService
 {
     private static readonly string Instance = $"{Environment.MachineName}/{Environment.ProcessId}";

@@ -7,7 +7,7 @@ namespace Platform.Activator.Throttling;
 /// The pure core of a revision's breaker: its ready replicas, the slots in use on each and the picking policy.
 /// Not thread-safe: <see cref="RevisionThrottler"/> calls it under its lock; tests call it directly.
 /// </summary>
-public sealed class ReplicaPool(int containerConcurrency, Func<int, int> random)
+internal sealed class ReplicaPool(int containerConcurrency, Func<int, int> random)
 {
     private List<Replica> _replicas = [];
     private int _roundRobin;

@@ -3,7 +3,7 @@ using Platform.Activator.LoadBalancing;
 namespace Platform.Activator.Throttling;
 
 /// <summary>How an attempt to get a slot ended.</summary>
-public enum AcquireOutcome
+internal enum AcquireOutcome
 {
     /// <summary>A slot on <see cref="Acquisition.Replica"/> is held; release it when the request ends.</summary>
     Acquired,
@@ -21,7 +21,7 @@ public enum AcquireOutcome
 /// <summary>Result of <see cref="RevisionThrottler.AcquireAsync"/>.</summary>
 /// <param name="Outcome">What happened.</param>
 /// <param name="Replica">The replica whose slot is held when <see cref="AcquireOutcome.Acquired"/>.</param>
-public readonly record struct Acquisition(AcquireOutcome Outcome, Replica? Replica);
+internal readonly record struct Acquisition(AcquireOutcome Outcome, Replica? Replica);
 
 /// <summary>Point-in-time figures of one revision's throttler.</summary>
 /// <param name="Replicas">Ready replicas.</param>
@@ -29,14 +29,14 @@ public readonly record struct Acquisition(AcquireOutcome Outcome, Replica? Repli
 /// <param name="Queued">Requests waiting for a slot (held at zero included).</param>
 /// <param name="QueueDepth">Most requests that may wait.</param>
 /// <param name="ContainerConcurrency">Slots per replica, 0 = unlimited.</param>
-public sealed record ThrottlerState(int Replicas, int InFlight, int Queued, int QueueDepth, int ContainerConcurrency);
+internal sealed record ThrottlerState(int Replicas, int InFlight, int Queued, int QueueDepth, int ContainerConcurrency);
 
 /// <summary>
 /// A revision's breaker, as Knative's activator/queue-proxy: capacity CC × ready replicas, at most CC in flight per
 /// replica, a FIFO queue of bounded depth, and requests held while no replica is ready, released the moment one is.
 /// The first request held at zero triggers the constructor's onHeldAtZero callback (the poke), once per stretch at zero.
 /// </summary>
-public sealed class RevisionThrottler
+internal sealed class RevisionThrottler
 {
     private readonly object _gate = new();
     private readonly ReplicaPool _pool;

@@ -7,7 +7,7 @@ using Platform.Activator.Routing;
 namespace Platform.Activator.Throttling;
 
 /// <summary>One <see cref="RevisionThrottler"/> per revision in the route table, kept in step with it.</summary>
-public sealed partial class RevisionThrottlers(ActivatorOptions options, IRevisionActivationHook hook, ILogger<RevisionThrottlers> logger)
+internal sealed partial class RevisionThrottlers(ActivatorOptions options, IRevisionActivationHook hook, ILogger<RevisionThrottlers> logger)
     : Stats.IServedRevisions
 {
     private readonly ConcurrentDictionary<(string Namespace, string Name), RevisionThrottler> _throttlers = new();

@@ -9,7 +9,7 @@ using Platform.Autoscaler.Scaling;
 namespace Platform.Autoscaler.Actors;
 
 /// <summary>Revision autoscalers as Dapr actors, reached through the sidecar with JSON actor proxies.</summary>
-public sealed class ActorRevisionAutoscalers(IActorProxyFactory proxies) : IRevisionAutoscalers
+internal sealed class ActorRevisionAutoscalers(IActorProxyFactory proxies) : IRevisionAutoscalers
 {
     private static readonly ActorProxyOptions Options = new() { UseJsonSerialization = true };
 

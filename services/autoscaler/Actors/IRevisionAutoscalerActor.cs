@@ -12,6 +12,7 @@ namespace Platform.Autoscaler.Actors;
 /// (<see cref="RevisionKey.ActorId"/>), JSON serialisation. Decides every 2 s on a timer and persists its windows,
 /// panic state and scale in the actor state store.
 /// </summary>
+// Public: Dapr emits the actor's proxies and dispatchers at run time, and they can only use public types.
 public interface IRevisionAutoscalerActor : IActor
 {
     /// <summary>Creates or updates the revision's autoscaler (from the serving controller).</summary>

@@ -16,6 +16,7 @@ namespace Platform.Autoscaler.Actors;
 /// revision's scale.
 /// </summary>
 [Actor(TypeName = TypeName)]
+// Public: Dapr emits the actor's proxies and dispatchers at run time, and they can only use public types.
 public sealed partial class RevisionAutoscalerActor : Actor, IRevisionAutoscalerActor
 {
     /// <summary>The Dapr actor type.</summary>

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace Platform.Autoscaler.Keda;
 
 /// <summary>Serves the KEDA external scaler on its own h2c port next to the app's HTTP/1.1 port.</summary>
-public static class KedaHosting
+internal static class KedaHosting
 {
     /// <summary>
     /// Adds gRPC and makes Kestrel listen on the app URLs (from <c>--urls</c> / <c>APP_PORT</c>) plus

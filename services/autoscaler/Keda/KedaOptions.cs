@@ -1,7 +1,7 @@
 namespace Platform.Autoscaler.Keda;
 
 /// <summary>The KEDA external scaler's endpoint: configuration section <c>Keda</c>.</summary>
-public sealed record KedaOptions
+internal sealed record KedaOptions
 {
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Keda";

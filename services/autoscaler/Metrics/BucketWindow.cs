@@ -7,7 +7,7 @@ namespace Platform.Autoscaler.Metrics;
 /// count as zero; a gap of a whole window starts afresh. The panic window is read from the same ring, so a revision
 /// costs one array. Not thread-safe: one owner (an actor turn or a lock).
 /// </summary>
-public sealed class BucketWindow
+internal sealed class BucketWindow
 {
     private const long Never = long.MinValue;
     private readonly double[] _buckets;
@@ -143,4 +143,4 @@ public sealed class BucketWindow
 /// <param name="PanicFirstWrite">Same, for the panic window.</param>
 /// <param name="LastWrite">Unix second of the last write; null when empty.</param>
 /// <param name="Values">One value per second, the last one at <paramref name="LastWrite"/>.</param>
-public sealed record BucketWindowSnapshot(long? FirstWrite, long? PanicFirstWrite, long? LastWrite, double[] Values);
+internal sealed record BucketWindowSnapshot(long? FirstWrite, long? PanicFirstWrite, long? LastWrite, double[] Values);

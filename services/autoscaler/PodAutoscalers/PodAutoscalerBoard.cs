@@ -10,7 +10,7 @@ namespace Platform.Autoscaler.PodAutoscalers;
 /// decision it reports is the one written in the control plane, so any autoscaler replica answers the same.
 /// Thread-safe.
 /// </summary>
-public sealed class PodAutoscalerBoard
+internal sealed class PodAutoscalerBoard
 {
     private readonly ConcurrentDictionary<RevisionKey, Entry> _entries = new();
 

@@ -17,7 +17,7 @@ namespace Platform.Autoscaler.PodAutoscalers;
 /// written again. What failed (the sidecar not up yet) is tried again at the next resync, which re-checks every
 /// PodAutoscaler.
 /// </summary>
-public sealed partial class PodAutoscalerFollower(
+internal sealed partial class PodAutoscalerFollower(
     IResourceStore store,
     IRevisionAutoscalers autoscalers,
     IScaleTarget target,

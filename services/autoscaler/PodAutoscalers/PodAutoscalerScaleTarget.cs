@@ -13,7 +13,7 @@ namespace Platform.Autoscaler.PodAutoscalers;
 /// processes from that object; in Kubernetes KEDA's external scaler reports it. A PodAutoscaler that is gone is not an
 /// error: its revision is being deleted.
 /// </summary>
-public sealed partial class PodAutoscalerScaleTarget(IResourceStore store, PodAutoscalerBoard board, TimeProvider time, ILogger<PodAutoscalerScaleTarget> log)
+internal sealed partial class PodAutoscalerScaleTarget(IResourceStore store, PodAutoscalerBoard board, TimeProvider time, ILogger<PodAutoscalerScaleTarget> log)
     : IScaleTarget
 {
     /// <inheritdoc />

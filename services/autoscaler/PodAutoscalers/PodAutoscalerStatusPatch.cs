@@ -12,7 +12,7 @@ namespace Platform.Autoscaler.PodAutoscalers;
 /// marks them: inactive at zero with reason <c>NoTraffic</c>. Transition times move only when a status flips.
 /// <c>actualScale</c> is the workload backend's and is never in this patch, so the two writers never clash.
 /// </summary>
-public static class PodAutoscalerStatusPatch
+internal static class PodAutoscalerStatusPatch
 {
     /// <summary>Reason of Active=False at zero.</summary>
     public const string NoTraffic = "NoTraffic";

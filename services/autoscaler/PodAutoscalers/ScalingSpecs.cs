@@ -11,7 +11,7 @@ namespace Platform.Autoscaler.PodAutoscalers;
 /// revision, its <c>autoscaling.knative.dev/*</c> annotations (parsed by the resource model; the API refused invalid
 /// ones before they were stored) and the ready replicas it last recorded.
 /// </summary>
-public static class ScalingSpecs
+internal static class ScalingSpecs
 {
     /// <summary>The spec of <paramref name="podAutoscaler"/>; a field the model cannot read counts as unset.</summary>
     public static RevisionScalingSpec From(JsonObject podAutoscaler)

@@ -9,7 +9,7 @@ using Platform.Autoscaler.Scaling;
 namespace Platform.Autoscaler.Revisions;
 
 /// <summary>Where revision autoscalers live.</summary>
-public enum AutoscalerHostMode
+internal enum AutoscalerHostMode
 {
     /// <summary>Actors when a Dapr sidecar answers at the first request, else in-process.</summary>
     Auto,
@@ -20,7 +20,7 @@ public enum AutoscalerHostMode
 }
 
 /// <summary>Settings of the <c>Autoscaler</c> configuration section.</summary>
-public sealed record AutoscalerHostOptions
+internal sealed record AutoscalerHostOptions
 {
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Autoscaler";

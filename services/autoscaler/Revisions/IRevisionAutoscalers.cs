@@ -9,7 +9,7 @@ namespace Platform.Autoscaler.Revisions;
 /// All revisions' autoscalers, wherever they live: one Dapr actor each (<c>RevisionAutoscaler</c>) when a sidecar
 /// is reachable, else in this process. The HTTP intake (<c>/revisions</c>, <c>/stats</c>, <c>/poke</c>) talks to it.
 /// </summary>
-public interface IRevisionAutoscalers
+internal interface IRevisionAutoscalers
 {
     /// <summary>Creates or updates a revision's autoscaler.</summary>
     Task<ScaleResult> ConfigureAsync(RevisionKey key, RevisionScalingSpec spec, CancellationToken cancellationToken);

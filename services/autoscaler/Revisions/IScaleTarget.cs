@@ -8,6 +8,7 @@ namespace Platform.Autoscaler.Revisions;
 /// Where scale decisions go: the revision's PodAutoscaler in the control plane (<c>PodAutoscalerScaleTarget</c>).
 /// Called once per change of a revision's desired scale, and again after a failure until it succeeds.
 /// </summary>
+// Public: a parameter of the actor's constructor, which Dapr's activator needs public.
 public interface IScaleTarget
 {
     /// <summary>Makes <paramref name="revision"/> run <see cref="ScaleResult.DesiredScale"/> pods of <paramref name="decision"/>.</summary>

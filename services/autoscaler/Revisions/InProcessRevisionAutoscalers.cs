@@ -13,7 +13,7 @@ namespace Platform.Autoscaler.Revisions;
 /// Revision autoscalers held in this process (no sidecar reachable): one <see cref="RevisionScaler"/> per revision
 /// behind its own lock, decided by <see cref="AutoscalerTicker"/>. Nothing is persisted.
 /// </summary>
-public sealed class InProcessRevisionAutoscalers(
+internal sealed class InProcessRevisionAutoscalers(
     IOptions<AutoscalerDefaults> defaults,
     IScaleTarget target,
     TimeProvider time,

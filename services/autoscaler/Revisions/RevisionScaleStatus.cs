@@ -22,6 +22,7 @@ namespace Platform.Autoscaler.Revisions;
 /// <param name="LastPokeAt">Last request held at zero.</param>
 /// <param name="ScaleToZeroGracePeriod">How long a poke keeps the revision active for KEDA.</param>
 /// <param name="UpdatedAt">When this was published.</param>
+// Public: Dapr emits the actor's proxies and dispatchers at run time, and they can only use public types.
 public sealed record RevisionScaleStatus(
     string Namespace,
     string Revision,
@@ -45,7 +46,7 @@ public sealed record RevisionScaleStatus(
         DesiredScale > 0 || (LastPokeAt is { } poke && now - poke < ScaleToZeroGracePeriod);
 
     /// <summary>The status of <paramref name="autoscaler"/> at <paramref name="now"/>.</summary>
-    public static RevisionScaleStatus Of(RevisionAutoscaler autoscaler, DateTimeOffset now)
+    internal static RevisionScaleStatus Of(RevisionAutoscaler autoscaler, DateTimeOffset now)
     {
         var observed = autoscaler.Observe(now);
         var spec = autoscaler.Spec;

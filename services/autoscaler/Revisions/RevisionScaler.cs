@@ -12,7 +12,7 @@ namespace Platform.Autoscaler.Revisions;
 /// in-process host are thin shells around it.
 /// Not thread-safe: the caller serialises (actor turns, or a per-revision lock).
 /// </summary>
-public sealed partial class RevisionScaler(
+internal sealed partial class RevisionScaler(
     RevisionKey key,
     AutoscalerDefaults defaults,
     IScaleTarget target,
@@ -117,6 +117,7 @@ public sealed partial class RevisionScaler(
 }
 
 /// <summary>What happened to one stat.</summary>
+// Public: Dapr emits the actor's proxies and dispatchers at run time, and they can only use public types.
 public enum StatOutcome
 {
     /// <summary>Recorded.</summary>

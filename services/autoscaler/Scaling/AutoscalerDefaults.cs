@@ -5,6 +5,7 @@ namespace Platform.Autoscaler.Scaling;
 /// <c>Autoscaler:Defaults</c> (e.g. <c>Autoscaler__Defaults__StableWindow=00:01:30</c>). Revision annotations
 /// override most of them (<see cref="RevisionScalingSpec.Annotations"/>).
 /// </summary>
+// Public: a parameter of the actor's constructor, which Dapr's activator needs public.
 public sealed record AutoscalerDefaults
 {
     /// <summary>Configuration section the defaults are bound from.</summary>

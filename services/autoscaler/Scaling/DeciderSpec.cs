@@ -4,7 +4,7 @@ namespace Platform.Autoscaler.Scaling;
 /// Everything the KPA decider and the revision-level rules need, fully resolved: platform defaults overridden by
 /// the revision's annotations (<see cref="Resolve"/>).
 /// </summary>
-public sealed record DeciderSpec
+internal sealed record DeciderSpec
 {
     /// <summary>Scaling metric.</summary>
     public ScalingMetric Metric { get; init; }

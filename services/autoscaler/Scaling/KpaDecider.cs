@@ -4,7 +4,7 @@ namespace Platform.Autoscaler.Scaling;
 /// <param name="HasData">False when nothing was recorded within the stable window.</param>
 /// <param name="Stable">Stable-window average (revision-wide total).</param>
 /// <param name="Panic">Panic-window average (revision-wide total).</param>
-public readonly record struct MetricObservation(bool HasData, double Stable, double Panic)
+internal readonly record struct MetricObservation(bool HasData, double Stable, double Panic)
 {
     /// <summary>No metric within the stable window.</summary>
     public static MetricObservation NoData => default;
@@ -14,7 +14,7 @@ public readonly record struct MetricObservation(bool HasData, double Stable, dou
 }
 
 /// <summary>What the decider remembers between decisions: the panic state and the scale-down-delay window.</summary>
-public sealed class DeciderState
+internal sealed class DeciderState
 {
     /// <summary>Last time the panic threshold was crossed; null when not in panic.</summary>
     public DateTimeOffset? PanicTime { get; set; }
@@ -42,7 +42,7 @@ public sealed class DeciderState
 /// Knative's KPA decision (<c>pkg/autoscaler/scaling/autoscaler.go</c>): pure, taking the averages, ready pods and
 /// <c>now</c>, updating only <see cref="DeciderState"/>. No LINQ, no allocation: it runs for every revision every tick.
 /// </summary>
-public static class KpaDecider
+internal static class KpaDecider
 {
     /// <summary>Decides the pod count for one revision.</summary>
     public static ScaleResult Scale(DeciderSpec spec, DeciderState state, MetricObservation observed, int readyPods, DateTimeOffset now)

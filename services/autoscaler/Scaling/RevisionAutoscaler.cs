@@ -5,6 +5,7 @@ using Platform.Serving.Contracts.Stats;
 namespace Platform.Autoscaler.Scaling;
 
 /// <summary>Knative's PodAutoscaler <c>Active</c> condition, which times scale-to-zero.</summary>
+// Public: Dapr emits the actor's proxies and dispatchers at run time, and they can only use public types.
 public enum ActiveState
 {
     /// <summary>Pods are wanted but not (yet) ready: requests are held by the activator.</summary>
@@ -20,7 +21,7 @@ public enum ActiveState
 /// revision-level rules of Knative's PodAutoscaler reconciler (min/max/initial scale, scale-to-zero after the stable
 /// window and max(grace, retention)). Time is always passed in; nothing here does I/O. Not thread-safe.
 /// </summary>
-public sealed class RevisionAutoscaler
+internal sealed class RevisionAutoscaler
 {
     private BucketWindow _concurrency;
     private BucketWindow _rps;
@@ -239,7 +240,7 @@ public sealed class RevisionAutoscaler
 }
 
 /// <summary>A <see cref="RevisionAutoscaler"/> as persisted in the actor's state.</summary>
-public sealed record RevisionAutoscalerSnapshot(
+internal sealed record RevisionAutoscalerSnapshot(
     BucketWindowSnapshot Concurrency,
     BucketWindowSnapshot Rps,
     DateTimeOffset? PanicTime,

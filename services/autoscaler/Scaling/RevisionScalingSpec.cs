@@ -3,6 +3,7 @@ using Platform.Resources.Autoscaling;
 namespace Platform.Autoscaler.Scaling;
 
 /// <summary>What the autoscaler needs to know about a revision, read from its PodAutoscaler (<c>PodAutoscalers.ScalingSpecs</c>).</summary>
+// Public: Dapr emits the actor's proxies and dispatchers at run time, and they can only use public types.
 public sealed record RevisionScalingSpec
 {
     /// <summary><c>spec.containerConcurrency</c>: 0 = unlimited (0..1000).</summary>

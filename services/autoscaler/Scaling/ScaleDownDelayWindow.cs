@@ -5,7 +5,7 @@ namespace Platform.Autoscaler.Scaling;
 /// scale-downs by <c>scale-down-delay</c>. Time is cut into buckets of one tick; a monotone deque keeps only
 /// values that can still become the maximum, so the state stays small.
 /// </summary>
-public sealed class ScaleDownDelayWindow
+internal sealed class ScaleDownDelayWindow
 {
     private readonly int _size;
     private readonly long _granularitySeconds;
@@ -68,4 +68,4 @@ public sealed class ScaleDownDelayWindow
 /// <summary>One saved entry of a <see cref="ScaleDownDelayWindow"/>.</summary>
 /// <param name="Index">Bucket index (unix seconds ÷ tick).</param>
 /// <param name="Value">Recommended pods.</param>
-public sealed record DelayEntry(long Index, int Value);
+internal sealed record DelayEntry(long Index, int Value);

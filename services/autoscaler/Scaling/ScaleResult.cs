@@ -1,6 +1,7 @@
 namespace Platform.Autoscaler.Scaling;
 
 /// <summary>Why a decision came out as it did: the rule that had the last word.</summary>
+// Public: Dapr emits the actor's proxies and dispatchers at run time, and they can only use public types.
 public enum ScaleReason
 {
     /// <summary>No metric in the stable window: cannot decide, keep the current scale.</summary>
@@ -44,6 +45,7 @@ public enum ScaleReason
 /// <param name="Valid">Whether a decision was made.</param>
 /// <param name="InPanic">Whether the decider is in panic mode.</param>
 /// <param name="Reason">The rule that decided.</param>
+// Public: Dapr emits the actor's proxies and dispatchers at run time, and they can only use public types.
 public readonly record struct ScaleResult(int DesiredScale, int ExcessBurstCapacity, bool Valid, bool InPanic, ScaleReason Reason)
 {
     /// <summary>"Cannot decide": no data in the stable window.</summary>

@@ -1,6 +1,7 @@
 namespace Platform.Autoscaler.Scaling;
 
 /// <summary>What the KPA scales on (<c>autoscaling.knative.dev/metric</c>).</summary>
+// Public: Dapr emits the actor's proxies and dispatchers at run time, and they can only use public types.
 public enum ScalingMetric
 {
     /// <summary>In-flight requests, averaged per second (<c>concurrency</c>, the default).</summary>
@@ -11,7 +12,7 @@ public enum ScalingMetric
 }
 
 /// <summary>Names of <see cref="ScalingMetric"/> as Knative spells them.</summary>
-public static class ScalingMetricNames
+internal static class ScalingMetricNames
 {
     /// <summary><c>concurrency</c> or <c>rps</c>: the annotation value, also the KEDA metric name.</summary>
     public static string ToName(this ScalingMetric metric) => metric == ScalingMetric.Rps ? "rps" : "concurrency";

@@ -13,7 +13,7 @@ namespace Platform.Autoscaler.Stats;
 /// <param name="Recorded">Stats recorded.</param>
 /// <param name="UnknownRevision">Stats for revisions not configured: ignored.</param>
 /// <param name="Stale">Stats older than the stable window: ignored.</param>
-public sealed record StatsReceipt(int Recorded, int UnknownRevision, int Stale);
+internal sealed record StatsReceipt(int Recorded, int UnknownRevision, int Stale);
 
 /// <summary>
 /// The autoscaler's HTTP intake, what the activator calls (plain HTTP on the app port, through Dapr service
@@ -27,7 +27,7 @@ public sealed record StatsReceipt(int Recorded, int UnknownRevision, int Stale);
 /// Stats go by HTTP rather than pub/sub: a poke must reach the decider in milliseconds, and a lost stat is better
 /// dropped than delivered late (no data means no decision anyway).
 /// </summary>
-public static class IntakeEndpoints
+internal static class IntakeEndpoints
 {
     /// <summary>Maps the intake endpoints.</summary>
     public static IEndpointRouteBuilder MapAutoscalerIntake(this IEndpointRouteBuilder app)

@@ -5,7 +5,7 @@ namespace Platform.Broker.Addressing;
 /// <summary>A resolved destination: the URI, or why it could not be resolved.</summary>
 /// <param name="Uri">The address.</param>
 /// <param name="Error">Why not, e.g. <c>Broker default/missing not found</c>.</param>
-public readonly record struct Resolution(Uri? Uri, string? Error)
+internal readonly record struct Resolution(Uri? Uri, string? Error)
 {
     /// <summary>A resolved address.</summary>
     public static Resolution Ok(Uri uri) => new(uri, null);
@@ -19,7 +19,7 @@ public readonly record struct Resolution(Uri? Uri, string? Error)
 /// </summary>
 /// <param name="IngressUrl">Base URL of the broker service's ingress.</param>
 /// <param name="ServiceTemplate">Address of a Platform Service, with <c>{name}</c> and <c>{namespace}</c>.</param>
-public sealed record Addresses(string IngressUrl, string ServiceTemplate)
+internal sealed record Addresses(string IngressUrl, string ServiceTemplate)
 {
     private string Base => IngressUrl.TrimEnd('/');
 

@@ -1,7 +1,7 @@
 namespace Platform.Broker.Configuration;
 
 /// <summary>Settings of the broker service, bound from the <c>Broker</c> configuration section.</summary>
-public sealed record BrokerOptions
+internal sealed record BrokerOptions
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "Broker";

@@ -8,7 +8,7 @@ namespace Platform.Broker.Delivery;
 /// <c>knativeerrordest</c> (the subscriber), <c>knativeerrorcode</c> (last HTTP status, 500 for a transport error)
 /// and <c>knativeerrordata</c> (the last response body, at most 1024 bytes, base64).
 /// </summary>
-public static class DeadLetterEvent
+internal static class DeadLetterEvent
 {
     /// <summary>Largest error body carried, in bytes.</summary>
     public const int MaxErrorData = 1024;

@@ -7,7 +7,7 @@ using Platform.Resources.Durations;
 namespace Platform.Broker.Delivery;
 
 /// <summary>How delays grow between attempts.</summary>
-public enum BackoffKind
+internal enum BackoffKind
 {
     /// <summary>No policy: retries follow each other at once.</summary>
     None,
@@ -28,7 +28,7 @@ public enum BackoffKind
 /// <param name="RetryAfterMax">Cap of an honoured <c>Retry-After</c>; null: Retry-After is ignored.</param>
 /// <param name="Mode">Binary unless <c>format: json</c>.</param>
 /// <param name="DeadLetterUri">Where the original event goes after the last attempt, or null.</param>
-public sealed record DeliveryPolicy(
+internal sealed record DeliveryPolicy(
     int Retry,
     BackoffKind Backoff,
     TimeSpan BackoffDelay,
@@ -111,7 +111,7 @@ public sealed record DeliveryPolicy(
 }
 
 /// <summary>What one delivery attempt means for the next step.</summary>
-public enum AttemptOutcome
+internal enum AttemptOutcome
 {
     /// <summary>2xx: delivered.</summary>
     Success,

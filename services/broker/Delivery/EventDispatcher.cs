@@ -8,10 +8,10 @@ namespace Platform.Broker.Delivery;
 /// <param name="Namespace">Sent as <c>Kn-Namespace</c>.</param>
 /// <param name="Subscriber">The resolved subscriber URI.</param>
 /// <param name="Policy">Retries, backoff, timeout, format, dead-letter sink.</param>
-public sealed record DeliveryTarget(string Resource, string Namespace, Uri Subscriber, DeliveryPolicy Policy);
+internal sealed record DeliveryTarget(string Resource, string Namespace, Uri Subscriber, DeliveryPolicy Policy);
 
 /// <summary>How a dispatch ended.</summary>
-public enum DispatchStatus
+internal enum DispatchStatus
 {
     /// <summary>The subscriber took it (2xx), possibly with a reply.</summary>
     Delivered,
@@ -28,14 +28,14 @@ public enum DispatchStatus
 /// <param name="Reply">The subscriber's reply event, when it sent one.</param>
 /// <param name="Attempts">Attempts made to the subscriber.</param>
 /// <param name="LastStatus">HTTP status of the last attempt, null for a network error.</param>
-public sealed record DispatchResult(DispatchStatus Status, CloudEvent? Reply, int Attempts, int? LastStatus);
+internal sealed record DispatchResult(DispatchStatus Status, CloudEvent? Reply, int Attempts, int? LastStatus);
 
 /// <summary>
 /// Delivers a CloudEvent over HTTP with a <see cref="DeliveryPolicy"/>: binary mode unless <c>format: json</c>, with
 /// <c>Prefer: reply</c>, <c>Kn-Namespace</c> and <c>traceparent</c>; retries with backoff and Retry-After; the
 /// original event plus error extensions to the dead-letter sink after the last attempt.
 /// </summary>
-public sealed partial class EventDispatcher(HttpClient http, TimeProvider time, ILogger<EventDispatcher> logger)
+internal sealed partial class EventDispatcher(HttpClient http, TimeProvider time, ILogger<EventDispatcher> logger)
 {
     private const long MaxReplyBytes = 4 * 1024 * 1024;
 

@@ -7,13 +7,13 @@ namespace Platform.Broker.Ingress;
 /// <param name="Ttl">The TTL the event carries on (after defaulting).</param>
 /// <param name="Expired">True when the TTL ran out: the event is dropped and counted.</param>
 /// <param name="Error">A bad <c>knativebrokerttl</c> value (400), or null.</param>
-public readonly record struct TtlDecision(int Ttl, bool Expired, string? Error);
+internal readonly record struct TtlDecision(int Ttl, bool Expired, string? Error);
 
 /// <summary>
 /// Knative's broker loop protection: <c>knativebrokerttl</c> defaults to 255 at ingress, is decremented on every
 /// reply, and an event whose TTL is 0 or less is dropped. Also stamps <c>knativearrivaltime</c>.
 /// </summary>
-public static class BrokerTtl
+internal static class BrokerTtl
 {
     /// <summary>The TTL extension.</summary>
     public const string Extension = "knativebrokerttl";

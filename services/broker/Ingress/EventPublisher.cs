@@ -9,7 +9,7 @@ namespace Platform.Broker.Ingress;
 /// subscribers get the event itself and not a Dapr envelope around it. Completes when the component accepted it;
 /// a refusal or a transport failure throws (<see cref="Grpc.Core.RpcException"/>).
 /// </summary>
-public sealed class EventPublisher(SidecarConnection sidecar, Configuration.BrokerOptions options)
+internal sealed class EventPublisher(SidecarConnection sidecar, Configuration.BrokerOptions options)
 {
     /// <summary>Publishes <paramref name="structuredEvent"/> to <paramref name="topic"/>.</summary>
     public Task PublishAsync(string topic, ReadOnlyMemory<byte> structuredEvent, CancellationToken cancellationToken) =>

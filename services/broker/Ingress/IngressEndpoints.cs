@@ -10,7 +10,7 @@ namespace Platform.Broker.Ingress;
 /// (Channel, Sequence and Parallel addresses). 405 for other methods, 404 for an unknown broker or channel, the
 /// CloudEvent read errors (400/413/415, naming the attribute), 202 once the pub/sub component accepted the event.
 /// </summary>
-public static partial class IngressEndpoints
+internal static partial class IngressEndpoints
 {
     /// <summary>Maps both ingresses and <c>GET /counters</c>.</summary>
     public static WebApplication MapIngress(this WebApplication app)

@@ -17,7 +17,7 @@ using EventBroker = Platform.Resources.Eventing.Broker;
 namespace Platform.Broker.Reconciling;
 
 /// <summary>The resources the plan is built from, one list per kind.</summary>
-public sealed record EventingInputs(
+internal sealed record EventingInputs(
     IReadOnlyList<CachedObject> Brokers,
     IReadOnlyList<CachedObject> Triggers,
     IReadOnlyList<CachedObject> Channels,
@@ -35,14 +35,14 @@ public sealed record EventingInputs(
 }
 
 /// <summary>A status to write: the object, its new status, and the topic whose stream must be open for Ready=True.</summary>
-public sealed record StatusUpdate(ResourceKind Kind, CachedObject Object, KnativeStatus Status, string? RequiredTopic);
+internal sealed record StatusUpdate(ResourceKind Kind, CachedObject Object, KnativeStatus Status, string? RequiredTopic);
 
 /// <summary>
 /// Pure: from the resources, the routing table, the streams to run and every status. A resource that cannot be
 /// served (unknown broker, bad filter, unresolvable subscriber) gets Ready=False with a reason and no route; the
 /// others are unaffected.
 /// </summary>
-public sealed record EventingPlan(RoutingTable Table, IReadOnlyDictionary<string, StreamRole> Streams, IReadOnlyList<StatusUpdate> Statuses)
+internal sealed record EventingPlan(RoutingTable Table, IReadOnlyDictionary<string, StreamRole> Streams, IReadOnlyList<StatusUpdate> Statuses)
 {
     /// <summary>Builds the plan, one planner per kind (<c>Planners/</c>), in dependency order.</summary>
     public static EventingPlan Build(EventingInputs inputs, Addresses addresses, TimeSpan defaultTimeout, DateTimeOffset now)

@@ -12,7 +12,7 @@ using FlowParallel = Platform.Resources.Flows.Parallel;
 namespace Platform.Broker.Reconciling;
 
 /// <summary>A child object a flow needs: its kind and its JSON (metadata with owner reference, spec).</summary>
-public sealed record FlowChild(ResourceKind Kind, JsonObject Object)
+internal sealed record FlowChild(ResourceKind Kind, JsonObject Object)
 {
     /// <summary><c>metadata.name</c>.</summary>
     public string Name => Object["metadata"]!["name"]!.GetValue<string>();
@@ -25,7 +25,7 @@ public sealed record FlowChild(ResourceKind Kind, JsonObject Object)
 /// branch channel; without a filter every event passes) and a subscriber subscription (branch channel →
 /// subscriber, reply → branch reply or <c>spec.reply</c>).
 /// </summary>
-public static class FlowChildren
+internal static class FlowChildren
 {
     /// <summary>Children of a Sequence.</summary>
     public static IReadOnlyList<FlowChild> ForSequence(Sequence sequence)

@@ -19,7 +19,7 @@ namespace Platform.Broker.Reconciling;
 /// table, opens and closes topic streams, and writes the statuses that changed. A failing step is logged and
 /// retried at the next pass; it never stops the loop.
 /// </summary>
-public sealed partial class Reconciler(
+internal sealed partial class Reconciler(
     ResourceCache cache, IResourceStore store, Routes routes, StreamHost streams, BrokerOptions options, TimeProvider time, ILogger<Reconciler> logger)
     : BackgroundService
 {

@@ -3,7 +3,7 @@ using Platform.ControlPlane.Kinds;
 namespace Platform.Broker.Resources;
 
 /// <summary>The kinds the broker service watches, from the control plane's kind table.</summary>
-public static class EventingKinds
+internal static class EventingKinds
 {
     private static ResourceKind Find(string apiVersion, string kind) =>
         ResourceKinds.Knative.FindByKind(apiVersion, kind) ?? throw new InvalidOperationException($"kind {apiVersion} {kind} is not in the control plane's kind table");

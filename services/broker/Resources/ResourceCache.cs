@@ -9,7 +9,7 @@ using Platform.ControlPlane.Store;
 namespace Platform.Broker.Resources;
 
 /// <summary>One cached object: its JSON as stored and its typed form (null when it does not fit the model).</summary>
-public sealed record CachedObject(JsonObject Json, Resource? Typed, string? ReadError)
+internal sealed record CachedObject(JsonObject Json, Resource? Typed, string? ReadError)
 {
     /// <summary><c>metadata.namespace</c>.</summary>
     public string Namespace => Json.Namespace() ?? "default";
@@ -23,7 +23,7 @@ public sealed record CachedObject(JsonObject Json, Resource? Typed, string? Read
 /// The broker's view of the resources it serves, kept current by <see cref="ResourceWatcher"/>. Readers take
 /// <see cref="Snapshot"/>s; every change bumps <see cref="Version"/> and wakes the reconciler.
 /// </summary>
-public sealed class ResourceCache
+internal sealed class ResourceCache
 {
     private readonly ConcurrentDictionary<ResourceKind, ConcurrentDictionary<(string Ns, string Name), CachedObject>> _byKind = new();
     private readonly SemaphoreSlim _changed = new(0, 1);

@@ -9,7 +9,7 @@ namespace Platform.Broker.Resources;
 /// the list's version, resume, re-list after 410 Gone or a failure), each change applied to the cache, and each kind
 /// marked listed once its first list is in.
 /// </summary>
-public sealed class ResourceWatcher(IResourceStore store, ResourceCache cache, ILogger<ResourceWatcher> logger) : BackgroundService
+internal sealed class ResourceWatcher(IResourceStore store, ResourceCache cache, ILogger<ResourceWatcher> logger) : BackgroundService
 {
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>

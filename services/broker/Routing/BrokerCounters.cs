@@ -1,7 +1,7 @@
 namespace Platform.Broker.Routing;
 
 /// <summary>Event counters of this broker process, served at <c>GET /counters</c>.</summary>
-public sealed class BrokerCounters
+internal sealed class BrokerCounters
 {
     private long _accepted, _ttlDropped, _fannedOut, _delivered, _deadLettered, _dropped, _replies, _redelivery;
 

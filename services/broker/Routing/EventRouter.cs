@@ -14,7 +14,7 @@ namespace Platform.Broker.Routing;
 /// Subscription's topic): the subscriber gets it with the DeliverySpec; a reply goes back into the broker (TTL
 /// decremented) or to the Subscription's reply; the event is acknowledged only after success or dead-lettering.
 /// </summary>
-public sealed partial class EventRouter(
+internal sealed partial class EventRouter(
     Routes routes, EventPublisher publisher, EventDispatcher dispatcher, BrokerCounters counters, BrokerOptions options,
     TimeProvider time, ILogger<EventRouter> logger)
 {

@@ -7,16 +7,16 @@ namespace Platform.Broker.Routing;
 /// <param name="Name">Trigger name (logs).</param>
 /// <param name="Filter">Compiled filter.</param>
 /// <param name="Topic">The trigger's delivery topic.</param>
-public sealed record TriggerRoute(string Name, Filter Filter, string Topic);
+internal sealed record TriggerRoute(string Name, Filter Filter, string Topic);
 
 /// <summary>A Broker: its ingress topic and the ready triggers that read from it.</summary>
-public sealed record BrokerRoute(string Namespace, string Name, string Topic, IReadOnlyList<TriggerRoute> Triggers);
+internal sealed record BrokerRoute(string Namespace, string Name, string Topic, IReadOnlyList<TriggerRoute> Triggers);
 
 /// <summary>A channel: its topic and the delivery topics of its subscriptions.</summary>
-public sealed record ChannelRoute(string Namespace, string Name, string Topic, IReadOnlyList<string> SubscriptionTopics);
+internal sealed record ChannelRoute(string Namespace, string Name, string Topic, IReadOnlyList<string> SubscriptionTopics);
 
 /// <summary>Who replies go to after a delivery.</summary>
-public enum ReplyKind
+internal enum ReplyKind
 {
     /// <summary>Replies are dropped.</summary>
     None,
@@ -30,7 +30,7 @@ public enum ReplyKind
 /// A subscriber reading a delivery topic (a Trigger's or a Subscription's): where events go and where replies go.
 /// <see cref="Target"/> is null for a Subscription without subscriber: events are forwarded to the reply as-is.
 /// </summary>
-public sealed record SubscriberRoute(
+internal sealed record SubscriberRoute(
     string Resource,
     string Namespace,
     string Topic,
@@ -40,7 +40,7 @@ public sealed record SubscriberRoute(
     DeliveryTarget? ReplyTarget);
 
 /// <summary>The whole routing state, swapped atomically by the reconciler and read on every event.</summary>
-public sealed record RoutingTable(
+internal sealed record RoutingTable(
     IReadOnlyDictionary<(string Ns, string Name), BrokerRoute> Brokers,
     IReadOnlyDictionary<(string Ns, string Name), ChannelRoute> Channels,
     IReadOnlyDictionary<string, BrokerRoute> BrokersByTopic,
@@ -54,7 +54,7 @@ public sealed record RoutingTable(
 }
 
 /// <summary>Holds the current <see cref="RoutingTable"/>.</summary>
-public sealed class Routes
+internal sealed class Routes
 {
     private RoutingTable _table = RoutingTable.Empty;
     private volatile bool _loaded;

@@ -11,7 +11,7 @@ namespace Platform.Broker.Streams;
 /// publishing is the broker's hot path (one call per event and per fanned-out copy) and the SDK's wrapper adds
 /// per-call work (user agent, option merging, exception translation) that buys nothing here.
 /// </summary>
-public sealed class SidecarConnection : IDisposable
+internal sealed class SidecarConnection : IDisposable
 {
     private readonly GrpcChannel _channel;
 

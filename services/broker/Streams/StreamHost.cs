@@ -4,7 +4,7 @@ using Platform.Broker.Routing;
 namespace Platform.Broker.Streams;
 
 /// <summary>What a topic's stream does with its events.</summary>
-public enum StreamRole
+internal enum StreamRole
 {
     /// <summary>A Broker's or Channel's topic: copy to trigger or subscription topics.</summary>
     FanOut,
@@ -16,7 +16,7 @@ public enum StreamRole
 /// The running streaming subscriptions, one per topic: <see cref="EnsureAsync"/> opens the missing ones (waiting a
 /// little for the sidecar to accept them) and closes those no longer wanted.
 /// </summary>
-public sealed partial class StreamHost : IAsyncDisposable
+internal sealed partial class StreamHost : IAsyncDisposable
 {
     private readonly Dictionary<string, TopicStream> _streams = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _lock = new(1, 1);

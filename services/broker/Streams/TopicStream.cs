@@ -7,7 +7,7 @@ using DaprGrpc = Dapr.Client.Autogen.Grpc.v1.Dapr;
 namespace Platform.Broker.Streams;
 
 /// <summary>What the handler of a streamed event decided; sent back to the sidecar as SUCCESS / RETRY / DROP.</summary>
-public enum EventOutcome
+internal enum EventOutcome
 {
     /// <summary>Processed: the sidecar acknowledges it.</summary>
     Success,
@@ -18,7 +18,7 @@ public enum EventOutcome
 }
 
 /// <summary>Handles one event read from a topic.</summary>
-public delegate Task<EventOutcome> StreamedEventHandler(TopicEventRequest message, CancellationToken cancellationToken);
+internal delegate Task<EventOutcome> StreamedEventHandler(TopicEventRequest message, CancellationToken cancellationToken);
 
 /// <summary>
 /// One dynamic subscription through Dapr's streaming API <c>SubscribeTopicEventsAlpha1</c>: sends the initial request
@@ -26,7 +26,7 @@ public delegate Task<EventOutcome> StreamedEventHandler(TopicEventRequest messag
 /// <c>maxInFlight</c> running, answers each with its outcome, and reconnects after a failure. An event whose handler
 /// has not finished when the stream stops gets no answer, so the sidecar leaves it for redelivery (at-least-once).
 /// </summary>
-public sealed partial class TopicStream : IAsyncDisposable
+internal sealed partial class TopicStream : IAsyncDisposable
 {
     private readonly DaprGrpc.DaprClient _client;
     private readonly SubscribeTopicEventsRequestInitialAlpha1 _initial;

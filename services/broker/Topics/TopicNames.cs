@@ -9,7 +9,7 @@ namespace Platform.Broker.Topics;
 /// <see cref="MaxLength"/> characters; a name that had to be changed or shortened gets a hash suffix of the
 /// original so that two different resources never share a topic.
 /// </summary>
-public static class TopicNames
+internal static class TopicNames
 {
     /// <summary>Longest topic name (SQS queue names).</summary>
     public const int MaxLength = 80;

@@ -21,7 +21,7 @@ using Platform.Workloads.Local;
 namespace Platform.ServingController.Hosting;
 
 /// <summary>Wiring of Serving (reconcilers, the local workload supervisor and backend, the activator link) into <c>Program.cs</c>.</summary>
-public static class ServingExtensions
+internal static class ServingExtensions
 {
     /// <summary>
     /// Registers the reconcilers and their controller, the local process backend (<c>Workloads:Local</c>, see

@@ -6,7 +6,7 @@ namespace Platform.ServingController.Hosting;
 /// <c>activator</c>), which works under a real daprd and under the bundled sidecar. Tests without sidecars set the
 /// base URL (<c>Serving__Wiring__ActivatorUrl=http://127.0.0.1:PORT</c>), which then wins.
 /// </summary>
-public sealed record ServingWiringOptions
+internal sealed record ServingWiringOptions
 {
     /// <summary>Configuration section.</summary>
     public const string Section = "Serving:Wiring";

@@ -6,7 +6,7 @@ namespace Platform.ServingController.Reconcilers;
 /// <summary>The key of one object: namespace and name.</summary>
 /// <param name="Namespace">Namespace.</param>
 /// <param name="Name">Name.</param>
-public readonly record struct ObjectKey(string Namespace, string Name)
+internal readonly record struct ObjectKey(string Namespace, string Name)
 {
     /// <inheritdoc />
     public override string ToString() => $"{Namespace}/{Name}";
@@ -17,7 +17,7 @@ public readonly record struct ObjectKey(string Namespace, string Name)
 /// added (dedupe); a key is never reconciled by two workers at once (one worker); a failed key is retried with
 /// exponential back-off (100 ms doubling to 30 s), a key added while it is being reconciled runs again after.
 /// </summary>
-public sealed partial class ReconcileQueue
+internal sealed partial class ReconcileQueue
 {
     private readonly Channel<ObjectKey> _channel = Channel.CreateUnbounded<ObjectKey>(new UnboundedChannelOptions { SingleReader = true });
     private readonly HashSet<ObjectKey> _queued = [];

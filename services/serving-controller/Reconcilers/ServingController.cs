@@ -20,7 +20,7 @@ namespace Platform.ServingController.Reconcilers;
 /// backend's status changes (the revision's child workload), and by a periodic resync of everything. Restart-safe:
 /// every informer starts with a full list.
 /// </summary>
-public sealed partial class ServingController(
+internal sealed partial class ServingController(
     IResourceStore store,
     ServiceReconciler services,
     ConfigurationReconciler configurations,

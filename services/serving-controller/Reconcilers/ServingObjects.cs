@@ -12,7 +12,7 @@ namespace Platform.ServingController.Reconcilers;
 /// stop on a field it does not know) and defaulted with Knative's defaults, so reconcilers see the same object
 /// whether or not the API ran the typed admission.
 /// </summary>
-public static class ServingObjects
+internal static class ServingObjects
 {
     /// <summary>The serializer options of the typed model (camelCase, nulls omitted).</summary>
     public static JsonSerializerOptions Json => ResourceSerializer.Default.JsonOptions;
@@ -49,7 +49,7 @@ public static class ServingObjects
 }
 
 /// <summary>Labels and annotations Knative puts on Serving objects.</summary>
-public static class ServingMeta
+internal static class ServingMeta
 {
     /// <summary>The Service a child belongs to.</summary>
     public const string ServiceLabel = "serving.knative.dev/service";

@@ -12,7 +12,7 @@ namespace Platform.ServingController.Reconcilers;
 /// (a Conflict fails the reconcile, which the queue retries on fresh data). Unchanged status = no write, so
 /// reconcilers triggered by their own writes settle.
 /// </summary>
-public static class StatusWriter
+internal static class StatusWriter
 {
     /// <summary>Writes <paramref name="status"/> on <paramref name="current"/>; returns the stored object.</summary>
     public static async Task<JsonObject> WriteAsync(IResourceStore store, ResourceKind kind, JsonObject current, KnativeStatus status, CancellationToken cancellationToken)

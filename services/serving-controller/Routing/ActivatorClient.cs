@@ -10,7 +10,7 @@ namespace Platform.ServingController.Routing;
 /// invocation (<see cref="DaprClient.CreateInvokeHttpClient"/>, which reads <c>DAPR_HTTP_ENDPOINT</c>/<c>DAPR_HTTP_PORT</c>
 /// and sends <c>DAPR_API_TOKEN</c>).
 /// </summary>
-public sealed class ActivatorClient : IDisposable
+internal sealed class ActivatorClient : IDisposable
 {
     /// <summary>Creates the client from the options.</summary>
     public ActivatorClient(IOptions<ServingWiringOptions> options)

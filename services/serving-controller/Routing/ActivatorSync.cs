@@ -17,7 +17,7 @@ namespace Platform.ServingController.Routing;
 /// rebuilt from the store on every push (stateless, so a restarted controller sends the same table); pushes are
 /// serialised and read the backend's endpoints at push time, so an older push can never overwrite newer endpoints.
 /// </summary>
-public sealed partial class ActivatorSync(IResourceStore store, IWorkloadBackend backend, ActivatorClient activator, ILogger<ActivatorSync> log)
+internal sealed partial class ActivatorSync(IResourceStore store, IWorkloadBackend backend, ActivatorClient activator, ILogger<ActivatorSync> log)
 {
     private readonly SemaphoreSlim _push = new(1, 1);
 

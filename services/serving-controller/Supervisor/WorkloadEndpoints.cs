@@ -21,7 +21,7 @@ namespace Platform.ServingController.Supervisor;
 /// Service routes to (else its latest created one).</item>
 /// </list>
 /// </summary>
-public static class WorkloadEndpoints
+internal static class WorkloadEndpoints
 {
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapWorkloadEndpoints(this IEndpointRouteBuilder app)

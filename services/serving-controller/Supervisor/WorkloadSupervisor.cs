@@ -19,7 +19,7 @@ namespace Platform.ServingController.Supervisor;
 /// as the PodAutoscaler's <c>status.actualScale</c>, ready endpoints to the activator. Level-triggered: a workload
 /// that was (re)created at its initial scale is brought to the desired scale as soon as it appears.
 /// </summary>
-public sealed partial class WorkloadSupervisor(
+internal sealed partial class WorkloadSupervisor(
     IResourceStore store,
     IWorkloadBackend backend,
     ActivatorSync activator,

@@ -37,7 +37,7 @@ public sealed class RecordingActivationHook : IRevisionActivationHook
 }
 
 /// <summary>The real activator (same wiring as Program.cs) on a free loopback port, with test hook and sink.</summary>
-public sealed class TestActivator : IAsyncDisposable
+internal sealed class TestActivator : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

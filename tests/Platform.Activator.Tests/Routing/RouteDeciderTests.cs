@@ -41,35 +41,35 @@ public class RouteDeciderTests
     private static readonly RouteDecider Decider = new(new ActivatorHostNames(["activator"]), new LocalNetworks(["127.0.0.0/8", "::1/128"]));
 
     [Theory]
-    [InlineData("service host", "hello.default.localhost", null, "127.0.0.1", RouteOutcome.Forward, "hello-00001")]
-    [InlineData("upper case host", "HELLO.Default.LOCALHOST", null, "127.0.0.1", RouteOutcome.Forward, "hello-00001")]
-    [InlineData("trailing dot", "hello.default.localhost.", null, "127.0.0.1", RouteOutcome.Forward, "hello-00001")]
-    [InlineData("tag host", "candidate-hello.default.localhost", null, "127.0.0.1", RouteOutcome.Forward, "hello-00002")]
-    [InlineData("tag host beats header", "candidate-hello.default.localhost", "current", "127.0.0.1", RouteOutcome.Forward, "hello-00002")]
-    [InlineData("tag header", "hello.default.localhost", "candidate", "127.0.0.1", RouteOutcome.Forward, "hello-00002")]
-    [InlineData("unknown tag header falls back to split", "hello.default.localhost", "nope", "127.0.0.1", RouteOutcome.Forward, "hello-00001")]
-    [InlineData("service named like a tag host", "current-hello.default.localhost", null, "127.0.0.1", RouteOutcome.Forward, "current-hello-00001")]
-    [InlineData("cluster address from loopback", "hello.default.svc.cluster.local", null, "127.0.0.1", RouteOutcome.Forward, "hello-00001")]
-    [InlineData("short cluster address", "hello.default.svc", null, "::1", RouteOutcome.Forward, "hello-00001")]
-    [InlineData("cluster address from outside", "hello.default.svc.cluster.local", null, "10.1.2.3", RouteOutcome.LocalOnly, null)]
-    [InlineData("public host from outside", "hello.default.localhost", null, "10.1.2.3", RouteOutcome.Forward, "hello-00001")]
-    [InlineData("cluster-local service from outside", "api-v2.prod.localhost", null, "10.1.2.3", RouteOutcome.LocalOnly, null)]
-    [InlineData("cluster-local service, mapped IPv4 loopback", "api-v2.prod.localhost", null, "::ffff:127.0.0.1", RouteOutcome.Forward, "api-v2-00001")]
-    [InlineData("cluster-local service by address", "api-v2.prod.svc.cluster.local", null, "127.0.0.9", RouteOutcome.Forward, "api-v2-00001")]
-    [InlineData("cluster-local service, unknown caller", "api-v2.prod.localhost", null, null, RouteOutcome.LocalOnly, null)]
-    [InlineData("wrong domain", "hello.default.example.com", null, "127.0.0.1", RouteOutcome.UnknownHost, null)]
-    [InlineData("wrong namespace", "hello.other.localhost", null, "127.0.0.1", RouteOutcome.UnknownHost, null)]
-    [InlineData("unknown tag host", "nope-hello.default.localhost", null, "127.0.0.1", RouteOutcome.UnknownHost, null)]
-    [InlineData("too many labels", "x.hello.default.localhost", null, "127.0.0.1", RouteOutcome.UnknownHost, null)]
-    [InlineData("IPv4 literal is the activator", "127.0.0.1", null, "127.0.0.1", RouteOutcome.Activator, null)]
-    [InlineData("IPv6 literal is the activator", "[::1]", null, "::1", RouteOutcome.Activator, null)]
-    [InlineData("localhost is the activator", "localhost", null, "127.0.0.1", RouteOutcome.Activator, null)]
-    [InlineData("configured name is the activator", "activator", null, "10.0.0.1", RouteOutcome.Activator, null)]
-    [InlineData("empty host is the activator", "", null, "127.0.0.1", RouteOutcome.Activator, null)]
-    public void Decide(string label, string host, string? tagHeader, string? remote, RouteOutcome want, string? wantRevision)
+    [InlineData("service host", "hello.default.localhost", null, "127.0.0.1", nameof(RouteOutcome.Forward), "hello-00001")]
+    [InlineData("upper case host", "HELLO.Default.LOCALHOST", null, "127.0.0.1", nameof(RouteOutcome.Forward), "hello-00001")]
+    [InlineData("trailing dot", "hello.default.localhost.", null, "127.0.0.1", nameof(RouteOutcome.Forward), "hello-00001")]
+    [InlineData("tag host", "candidate-hello.default.localhost", null, "127.0.0.1", nameof(RouteOutcome.Forward), "hello-00002")]
+    [InlineData("tag host beats header", "candidate-hello.default.localhost", "current", "127.0.0.1", nameof(RouteOutcome.Forward), "hello-00002")]
+    [InlineData("tag header", "hello.default.localhost", "candidate", "127.0.0.1", nameof(RouteOutcome.Forward), "hello-00002")]
+    [InlineData("unknown tag header falls back to split", "hello.default.localhost", "nope", "127.0.0.1", nameof(RouteOutcome.Forward), "hello-00001")]
+    [InlineData("service named like a tag host", "current-hello.default.localhost", null, "127.0.0.1", nameof(RouteOutcome.Forward), "current-hello-00001")]
+    [InlineData("cluster address from loopback", "hello.default.svc.cluster.local", null, "127.0.0.1", nameof(RouteOutcome.Forward), "hello-00001")]
+    [InlineData("short cluster address", "hello.default.svc", null, "::1", nameof(RouteOutcome.Forward), "hello-00001")]
+    [InlineData("cluster address from outside", "hello.default.svc.cluster.local", null, "10.1.2.3", nameof(RouteOutcome.LocalOnly), null)]
+    [InlineData("public host from outside", "hello.default.localhost", null, "10.1.2.3", nameof(RouteOutcome.Forward), "hello-00001")]
+    [InlineData("cluster-local service from outside", "api-v2.prod.localhost", null, "10.1.2.3", nameof(RouteOutcome.LocalOnly), null)]
+    [InlineData("cluster-local service, mapped IPv4 loopback", "api-v2.prod.localhost", null, "::ffff:127.0.0.1", nameof(RouteOutcome.Forward), "api-v2-00001")]
+    [InlineData("cluster-local service by address", "api-v2.prod.svc.cluster.local", null, "127.0.0.9", nameof(RouteOutcome.Forward), "api-v2-00001")]
+    [InlineData("cluster-local service, unknown caller", "api-v2.prod.localhost", null, null, nameof(RouteOutcome.LocalOnly), null)]
+    [InlineData("wrong domain", "hello.default.example.com", null, "127.0.0.1", nameof(RouteOutcome.UnknownHost), null)]
+    [InlineData("wrong namespace", "hello.other.localhost", null, "127.0.0.1", nameof(RouteOutcome.UnknownHost), null)]
+    [InlineData("unknown tag host", "nope-hello.default.localhost", null, "127.0.0.1", nameof(RouteOutcome.UnknownHost), null)]
+    [InlineData("too many labels", "x.hello.default.localhost", null, "127.0.0.1", nameof(RouteOutcome.UnknownHost), null)]
+    [InlineData("IPv4 literal is the activator", "127.0.0.1", null, "127.0.0.1", nameof(RouteOutcome.Activator), null)]
+    [InlineData("IPv6 literal is the activator", "[::1]", null, "::1", nameof(RouteOutcome.Activator), null)]
+    [InlineData("localhost is the activator", "localhost", null, "127.0.0.1", nameof(RouteOutcome.Activator), null)]
+    [InlineData("configured name is the activator", "activator", null, "10.0.0.1", nameof(RouteOutcome.Activator), null)]
+    [InlineData("empty host is the activator", "", null, "127.0.0.1", nameof(RouteOutcome.Activator), null)]
+    public void Decide(string label, string host, string? tagHeader, string? remote, string want, string? wantRevision)
     {
         var got = Decider.Decide(Snapshot, host, tagHeader, remote is null ? null : IPAddress.Parse(remote), roll: 42);
-        Assert.True(want == got.Outcome && wantRevision == got.Revision,
+        Assert.True(want == got.Outcome.ToString() && wantRevision == got.Revision,
             $"{label}: want {want} {wantRevision}, got {got.Outcome} {got.Revision}");
     }
 

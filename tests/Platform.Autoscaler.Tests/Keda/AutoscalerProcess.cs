@@ -90,7 +90,23 @@ public sealed class AutoscalerProcess : IAsyncLifetime
             ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns, ["annotations"] = annotationNode },
             ["spec"] = new JsonObject { ["containerConcurrency"] = containerConcurrency, ["reachability"] = reachable ? "Reachable" : "Unreachable" },
         });
-        return await WaitForDesiredScaleAsync(ns, name, _ => true);
+        var desired = await WaitForDesiredScaleAsync(ns, name, _ => true);
+        // And until the autoscaler's own view (what KEDA reads) has it: one watch event behind the control plane.
+        var reference = new ScaledObjectRef { Name = name, Namespace = ns };
+        reference.ScalerMetadata["revision"] = name;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            try
+            {
+                await Scaler.GetMetricsAsync(new GetMetricsRequest { ScaledObjectRef = reference, MetricName = "desired-scale" });
+                return desired;
+            }
+            catch (Grpc.Core.RpcException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+        }
     }
 
     /// <summary>Records ready replicas in the PodAutoscaler, as the workload supervisor does.</summary>

@@ -1,10 +1,11 @@
+using Platform.Testing;
 using Platform.Autoscaler.Scaling;
 
 namespace Platform.Autoscaler.Tests.Scaling;
 
 public class DeciderSpecTests
 {
-    public static TheoryData<string, RevisionScalingSpec, double, double> Targets => new()
+    internal static readonly Rows<RevisionScalingSpec, double, double> TargetsRows = new()
     {
         // label, revision, want target value, want total value
         { "cc 0: concurrency default 100 × 70 %", new RevisionScalingSpec(), 70, 100 },
@@ -17,10 +18,13 @@ public class DeciderSpecTests
         { "target never below 0.01", new RevisionScalingSpec { Annotations = new() { Target = 0.01, TargetUtilizationPercentage = 1 } }, 0.01, 0.01 },
     };
 
+    public static TheoryData<string> Targets => TargetsRows.Labels;
+
     [Theory]
     [MemberData(nameof(Targets))]
-    public void ResolvesTargets(string label, RevisionScalingSpec revision, double wantTarget, double wantTotal)
+    public void ResolvesTargets(string label)
     {
+        var (revision, wantTarget, wantTotal) = TargetsRows[label];
         var spec = DeciderSpec.Resolve(new AutoscalerDefaults(), revision);
         Assert.True(Math.Abs(spec.TargetValue - wantTarget) < 1e-9 && Math.Abs(spec.TotalValue - wantTotal) < 1e-9,
             $"{label}: want target {wantTarget} total {wantTotal}, got {spec.TargetValue} {spec.TotalValue}");

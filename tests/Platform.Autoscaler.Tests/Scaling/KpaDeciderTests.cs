@@ -1,3 +1,4 @@
+using Platform.Testing;
 using Platform.Autoscaler.Scaling;
 
 namespace Platform.Autoscaler.Tests.Scaling;
@@ -27,7 +28,7 @@ public class KpaDeciderTests
         return tweak is null ? spec : tweak(spec);
     }
 
-    public static TheoryData<string, DeciderSpec, int, double, double, int, bool> Single => new()
+    internal static readonly Rows<DeciderSpec, int, double, double, int, bool> SingleRows = new()
     {
         // label, spec, ready pods, stable avg, panic avg, want desired, want panic
         { "steady state", Spec(), 5, 50, 50, 5, false },
@@ -48,10 +49,13 @@ public class KpaDeciderTests
         { "activation scale below want", Spec(s => s with { ActivationScale = 3 }), 5, 50, 50, 5, false },
     };
 
+    public static TheoryData<string> Single => SingleRows.Labels;
+
     [Theory]
     [MemberData(nameof(Single))]
-    public void Decides(string label, DeciderSpec spec, int ready, double stable, double panic, int wantDesired, bool wantPanic)
+    public void Decides(string label)
     {
+        var (spec, ready, stable, panic, wantDesired, wantPanic) = SingleRows[label];
         var got = KpaDecider.Scale(spec, DeciderState.For(spec, 0, T0), MetricObservation.Of(stable, panic), ready, T0);
         Assert.True(got.Valid && got.DesiredScale == wantDesired && got.InPanic == wantPanic,
             $"{label}: want {wantDesired} panic={wantPanic}, got {got}");
@@ -82,7 +86,7 @@ public class KpaDeciderTests
     /// <summary>One decision of a sequence: seconds after start, ready pods, averages, and what is wanted.</summary>
     public sealed record Step(int At, int Ready, double Stable, double Panic, int Want, bool WantPanic);
 
-    public static TheoryData<string, DeciderSpec, int, Step[]> Sequences => new()
+    internal static readonly Rows<DeciderSpec, int, Step[]> SequencesRows = new()
     {
         {
             "panic never scales down", Spec(), 0, [
@@ -128,10 +132,13 @@ public class KpaDeciderTests
         },
     };
 
+    public static TheoryData<string> Sequences => SequencesRows.Labels;
+
     [Theory]
     [MemberData(nameof(Sequences))]
-    public void DecidesSequences(string label, DeciderSpec spec, int readyAtStart, Step[] steps)
+    public void DecidesSequences(string label)
     {
+        var (spec, readyAtStart, steps) = SequencesRows[label];
         var state = DeciderState.For(spec, readyAtStart, T0);
         foreach (var step in steps)
         {

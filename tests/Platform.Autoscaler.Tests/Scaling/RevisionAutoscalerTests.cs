@@ -1,3 +1,4 @@
+using Platform.Testing;
 using Platform.Serving.Contracts.Revisions;
 using Platform.Autoscaler.Metrics;
 using Platform.Serving.Contracts.Stats;
@@ -83,7 +84,7 @@ public class RevisionAutoscalerTests
             Assert.True(sim.Trace[i].Scale >= sim.Trace[i - 1].Scale / 2, sim.ToString());
     }
 
-    public static TheoryData<string, RevisionScalingSpec, AutoscalerDefaults, int> ScaleToZeroRows => new()
+    internal static readonly Rows<RevisionScalingSpec, AutoscalerDefaults, int> ScaleToZeroRowsRows = new()
     {
         // label, revision, defaults, want seconds from end of load to zero (stable window 60 + max(grace, retention))
         { "grace 30 s", Revision(), new AutoscalerDefaults(), 90 },
@@ -92,10 +93,13 @@ public class RevisionAutoscalerTests
         { "window 30 s", Revision(a => a with { Window = TimeSpan.FromSeconds(30) }), new AutoscalerDefaults(), 60 },
     };
 
+    public static TheoryData<string> ScaleToZeroRows => ScaleToZeroRowsRows.Labels;
+
     [Theory]
     [MemberData(nameof(ScaleToZeroRows))]
-    public void ScalesToZeroAfterStableWindowAndGrace(string label, RevisionScalingSpec revision, AutoscalerDefaults defaults, int want)
+    public void ScalesToZeroAfterStableWindowAndGrace(string label)
     {
+        var (revision, defaults, want) = ScaleToZeroRowsRows[label];
         var sim = Simulation.For(revision, defaults).Run(30, _ => 20).Run(300, _ => 0);
         var zero = sim.FirstAt(0, 30);
         Assert.True(zero is { } z && z - 30 >= want && z - 30 <= want + 4, $"{label}: zero at {zero}, want 30 + {want}: {sim}");
@@ -129,7 +133,7 @@ public class RevisionAutoscalerTests
         Assert.True(sim.ScaleAt(328) == 0, sim.ToString());
     }
 
-    public static TheoryData<string, RevisionScalingSpec, double, int, int> BoundRows => new()
+    internal static readonly Rows<RevisionScalingSpec, double, int, int> BoundRowsRows = new()
     {
         // label, revision, constant load, want min over the last minute, want max over the last minute
         { "min-scale holds pods without load", Revision(a => a with { MinScale = 2 }), 0, 2, 2 },
@@ -140,10 +144,13 @@ public class RevisionAutoscalerTests
         { "rps metric: 45 rps at 10 per pod", Revision(a => a with { Metric = "rps", Target = 10 }), 45, 5, 5 },
     };
 
+    public static TheoryData<string> BoundRows => BoundRowsRows.Labels;
+
     [Theory]
     [MemberData(nameof(BoundRows))]
-    public void HonoursBounds(string label, RevisionScalingSpec revision, double load, int wantMin, int wantMax)
+    public void HonoursBounds(string label)
     {
+        var (revision, load, wantMin, wantMax) = BoundRowsRows[label];
         var rps = revision.Annotations.Metric == "rps";
         var sim = Simulation.For(revision).Run(300, _ => load, rps);
         Assert.True(sim.MinScaleFrom(240) == wantMin && sim.MaxScaleFrom(240) == wantMax, $"{label}: {sim}");

@@ -1,3 +1,4 @@
+using Platform.Testing;
 using Platform.Resources.Meta;
 using Platform.ServingController.Reconcilers.Configuration.Builders;
 using static Platform.ServingController.Tests.Reconcilers.Fixtures;
@@ -90,7 +91,7 @@ public sealed class RevisionCollectorTests
     private static GcCandidate Rev(int n, double ageHours, double activeHoursAgo = -1, bool active = false, bool noGc = false) =>
         new($"hello-{n:00000}", Now.AddHours(-ageHours), Now.AddHours(-(activeHoursAgo < 0 ? ageHours : activeHoursAgo)), active, noGc);
 
-    public static TheoryData<string, GcSettings, GcCandidate[], string> Rows => new()
+    internal static readonly Rows<GcSettings, GcCandidate[], string> CasesRows = new()
     {
         { "few revisions: nothing", Knative, [Rev(1, 100), Rev(2, 90, active: true)], "" },
         {
@@ -116,10 +117,13 @@ public sealed class RevisionCollectorTests
         },
     };
 
+    public static TheoryData<string> Cases => CasesRows.Labels;
+
     [Theory]
-    [MemberData(nameof(Rows))]
-    public void Collects_like_knatives_gc(string label, GcSettings settings, GcCandidate[] revisions, string want)
+    [MemberData(nameof(Cases))]
+    public void Collects_like_knatives_gc(string label)
     {
+        var (settings, revisions, want) = CasesRows[label];
         var got = string.Join(",", RevisionCollector.Collect(revisions, settings, Now).OrderBy(n => n, StringComparer.Ordinal));
         Assert.True(want == got, $"{label}: want [{want}], got [{got}]");
     }

@@ -11,7 +11,7 @@ namespace Platform.Cli.Client;
 /// <c>PLATFORM_SERVER</c>, default <see cref="DefaultServer"/>) or a cluster (<c>--kubeconfig</c>/<c>--context</c>).
 /// Added once to each top-level resource command, recursively, so every subcommand accepts them.
 /// </summary>
-public sealed class Connection
+internal sealed class Connection
 {
     /// <summary>The local API's address when nothing else is given (serving-controller's app port in dapr.yaml).</summary>
     public const string DefaultServer = "http://127.0.0.1:5100";

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace Platform.Cli.Client;
 
 /// <summary>Reading fields of JSON objects by dotted path (<c>status.url</c>), tolerant of missing parts.</summary>
-public static class JsonAccess
+internal static class JsonAccess
 {
     /// <summary>The node at <paramref name="path"/> (dots between names), or null.</summary>
     public static JsonNode? At(this JsonNode? node, string path)

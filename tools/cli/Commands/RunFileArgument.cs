@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Platform.Cli.Commands;
 
 /// <summary>The <c>-f/--file</c> option shared by up, down and status: a dapr.yaml, or a folder holding one.</summary>
-public static class RunFileArgument
+internal static class RunFileArgument
 {
     /// <summary>The default file name, as the Dapr CLI looks for it.</summary>
     public const string DefaultName = "dapr.yaml";

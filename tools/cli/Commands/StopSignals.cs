@@ -6,7 +6,7 @@ namespace Platform.Cli.Commands;
 /// Turns the first SIGINT / SIGTERM / SIGHUP into a cancellation so a command can stop its processes cleanly; a
 /// second signal gets the default behaviour (the process ends at once).
 /// </summary>
-public sealed class StopSignals : IDisposable
+internal sealed class StopSignals : IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
     private readonly List<PosixSignalRegistration> _registrations = [];

@@ -1,7 +1,7 @@
 namespace Platform.Cli.Output;
 
 /// <summary>ANSI SGR sequences, applied only when the target stream wants colours.</summary>
-public static class Ansi
+internal static class Ansi
 {
     /// <summary>Red, for errors.</summary>
     public const string Red = "\u001b[31m";

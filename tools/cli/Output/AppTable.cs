@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace Platform.Cli.Output;
 
 /// <summary>The table of running apps that <c>up</c> and <c>status</c> print.</summary>
-public static class AppTable
+internal static class AppTable
 {
     /// <summary>Writes one row per app: app-id, ports and status.</summary>
     public static void Write(Terminal terminal, IReadOnlyList<RunApp> apps)

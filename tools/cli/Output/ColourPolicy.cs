@@ -1,7 +1,7 @@
 namespace Platform.Cli.Output;
 
 /// <summary>Decides whether a stream gets ANSI colours (https://no-color.org).</summary>
-public static class ColourPolicy
+internal static class ColourPolicy
 {
     /// <summary>
     /// Colours only on a terminal, and never when <c>NO_COLOR</c> is set to anything non-empty or <c>TERM</c> is

@@ -1,7 +1,7 @@
 namespace Platform.Cli.Output;
 
 /// <summary>Exit codes of every <c>platform</c> command.</summary>
-public static class ExitCode
+internal static class ExitCode
 {
     /// <summary>The command did what was asked.</summary>
     public const int Ok = 0;

@@ -6,7 +6,7 @@ namespace Platform.Cli.Output;
 /// Where a command writes: stdout for results, stderr for errors, warnings and progress; each with its own colour
 /// decision. Commands take a <see cref="Terminal"/> so tests can capture what they print.
 /// </summary>
-public sealed class Terminal
+internal sealed class Terminal
 {
     private readonly object _gate = new();
 

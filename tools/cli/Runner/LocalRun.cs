@@ -13,7 +13,7 @@ namespace Platform.Cli.Runner;
 /// <param name="SidecarCommand">How to start the sidecar (<c>dotnet .../platform-sidecar.dll</c>); the per-app arguments follow.</param>
 /// <param name="StartTimeout">How long every app may take to become healthy.</param>
 /// <param name="Detached">Whether this is the background supervisor of <c>up --detach</c>.</param>
-public sealed record LocalRunOptions(IReadOnlyList<string> SidecarCommand, TimeSpan StartTimeout, bool Detached)
+internal sealed record LocalRunOptions(IReadOnlyList<string> SidecarCommand, TimeSpan StartTimeout, bool Detached)
 {
     /// <summary>How long a process may take to stop after SIGTERM before it is killed.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
@@ -25,7 +25,7 @@ public sealed record LocalRunOptions(IReadOnlyList<string> SidecarCommand, TimeS
 /// else stopped). Keeps <c>.platform/run/state.json</c> current so <c>down</c>, <c>status</c> and the next
 /// <c>up</c> find the processes.
 /// </summary>
-public sealed class LocalRun(PreparedRun run, LocalRunOptions options, Terminal terminal)
+internal sealed class LocalRun(PreparedRun run, LocalRunOptions options, Terminal terminal)
 {
     private readonly List<ChildProcess> _processes = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _status = new(StringComparer.Ordinal);

@@ -8,7 +8,7 @@ using Platform.Cli.Runner.State;
 namespace Platform.Cli.Runner;
 
 /// <summary>How the run gets the Redis its components point at.</summary>
-public enum RedisPlan
+internal enum RedisPlan
 {
     /// <summary>No component uses the local default Redis.</summary>
     NotNeeded,
@@ -29,7 +29,7 @@ public enum RedisPlan
 /// <param name="Redis">How Redis is provided.</param>
 /// <param name="RedisServer">Path of redis-server when <paramref name="Redis"/> is <see cref="RedisPlan.Start"/>.</param>
 /// <param name="Notices">What the user should know before the logs start (yellow).</param>
-public sealed record PreparedRun(RunFileModel File, IReadOnlyList<AppLaunch> Launches, RedisPlan Redis, string? RedisServer, IReadOnlyList<string> Notices)
+internal sealed record PreparedRun(RunFileModel File, IReadOnlyList<AppLaunch> Launches, RedisPlan Redis, string? RedisServer, IReadOnlyList<string> Notices)
 {
     /// <summary>The run's working folder: <c>.platform</c> next to dapr.yaml.</summary>
     public string PlatformDir => Path.Combine(File.BaseDir, ".platform");
@@ -40,13 +40,13 @@ public sealed record PreparedRun(RunFileModel File, IReadOnlyList<AppLaunch> Lau
 /// <param name="Problems">Each problem, one per line.</param>
 /// <param name="Hint">What to do.</param>
 /// <param name="ExitCode">2 for configuration errors, 1 for the machine's state (ports taken).</param>
-public sealed record RunRefusal(string Heading, IReadOnlyList<string> Problems, string? Hint, int ExitCode);
+internal sealed record RunRefusal(string Heading, IReadOnlyList<string> Problems, string? Hint, int ExitCode);
 
 /// <summary>
 /// Every check before anything starts: dapr.yaml, component files, leftovers of a dead run, free ports, Redis.
 /// Nothing is started here except reading files and probing loopback ports.
 /// </summary>
-public static class RunPreparation
+internal static class RunPreparation
 {
     /// <summary>Prepares the run of <paramref name="filePath"/>.</summary>
     /// <param name="filePath">Absolute path of dapr.yaml.</param>

@@ -5,7 +5,7 @@ namespace Platform.Cli.Runner;
 /// output under <c>tools/sidecar/Platform.Sidecar/bin/{Release|Debug}/net10.0</c> found by walking up from
 /// this CLI's own folder and from the run file's folder (the CLI's own build configuration first).
 /// </summary>
-public static class SidecarLocator
+internal static class SidecarLocator
 {
     /// <summary>The environment variable that names the sidecar dll explicitly.</summary>
     public const string Variable = "PLATFORM_SIDECAR";

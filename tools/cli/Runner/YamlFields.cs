@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 namespace Platform.Cli.Runner;
 
 /// <summary>Small readers over YamlDotNet's node model that treat <c>~</c>, <c>null</c> and empty as absent.</summary>
-public static class YamlFields
+internal static class YamlFields
 {
     /// <summary>Parses every document of <paramref name="text"/>; a syntax error becomes a <see cref="Problem"/>.</summary>
     public static IReadOnlyList<YamlDocument> Parse(string text, string file, List<Problem> problems)

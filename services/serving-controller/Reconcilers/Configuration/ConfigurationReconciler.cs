@@ -12,7 +12,7 @@ namespace Platform.ServingController.Reconcilers.Configuration;
 /// Configuration → the revision of its current generation (created once, by its deterministic name), status
 /// (<c>latestCreatedRevisionName</c>, <c>latestReadyRevisionName</c>, Ready), then revision garbage collection.
 /// </summary>
-public sealed class ConfigurationReconciler(IResourceStore store, IOptions<GcSettings> gc, TimeProvider time)
+internal sealed class ConfigurationReconciler(IResourceStore store, IOptions<GcSettings> gc, TimeProvider time)
 {
     /// <summary>Reason when a chosen revision name exists with another spec (revisions are immutable).</summary>
     public const string RevisionImmutable = "RevisionImmutable";

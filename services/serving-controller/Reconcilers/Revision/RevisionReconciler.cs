@@ -15,7 +15,7 @@ namespace Platform.ServingController.Reconcilers.Revision;
 /// from the workload's and the PodAutoscaler's. A revision that is gone has its workload deleted; its PodAutoscaler
 /// goes with it (owner reference).
 /// </summary>
-public sealed class RevisionReconciler(IResourceStore store, IWorkloadBackend backend, TimeProvider time)
+internal sealed class RevisionReconciler(IResourceStore store, IWorkloadBackend backend, TimeProvider time)
 {
     /// <summary>Reconciles one Revision.</summary>
     public async Task ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)

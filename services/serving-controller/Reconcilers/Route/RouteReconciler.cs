@@ -15,7 +15,7 @@ namespace Platform.ServingController.Reconcilers.Route;
 /// Route → traffic resolved to revisions, the activator's table pushed (IngressReady), status with URL, address,
 /// traffic and tag URLs. A deleted Route is removed from the activator by the same push.
 /// </summary>
-public sealed class RouteReconciler(IResourceStore store, ActivatorSync activator, IOptions<RouteDomainOptions> domain, TimeProvider time)
+internal sealed class RouteReconciler(IResourceStore store, ActivatorSync activator, IOptions<RouteDomainOptions> domain, TimeProvider time)
 {
     /// <summary>Reconciles one Route.</summary>
     public async Task ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ namespace Platform.ServingController.Reconcilers.Service;
 /// Service's status from theirs. Children are found by name and checked by owner uid, never created "because I did
 /// not see one", so a restarted controller converges on the same objects.
 /// </summary>
-public sealed class ServiceReconciler(IResourceStore store, TimeProvider time)
+internal sealed class ServiceReconciler(IResourceStore store, TimeProvider time)
 {
     /// <summary>Reconciles one Service.</summary>
     public async Task ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)

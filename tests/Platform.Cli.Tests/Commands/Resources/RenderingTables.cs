@@ -45,15 +45,15 @@ public sealed class RenderingTables
     }
 
     [Theory]
-    [InlineData("", 1, 1, ReadyState.Pending, "<unknown>", "", "0 OK / 0")]
-    [InlineData("Ready=True ConfigurationsReady=True RoutesReady=True", 1, 1, ReadyState.Ready, "True", "", "3 OK / 3")]
-    [InlineData("Ready=Unknown:Deploying ConfigurationsReady=Unknown:Deploying RoutesReady=True", 1, 1, ReadyState.Pending, "Unknown", "Deploying", "1 OK / 3")]
-    [InlineData("Ready=False:RevisionFailed:boom ConfigurationsReady=False", 1, 1, ReadyState.Failed, "False", "RevisionFailed", "0 OK / 2")]
-    [InlineData("Ready=True", 2, 1, ReadyState.Pending, "True", "", "1 OK / 1")] // status of an older generation
-    public void Readiness_columns(string conditions, long generation, long observed, ReadyState state, string ready, string reason, string summary)
+    [InlineData("", 1, 1, nameof(ReadyState.Pending), "<unknown>", "", "0 OK / 0")]
+    [InlineData("Ready=True ConfigurationsReady=True RoutesReady=True", 1, 1, nameof(ReadyState.Ready), "True", "", "3 OK / 3")]
+    [InlineData("Ready=Unknown:Deploying ConfigurationsReady=Unknown:Deploying RoutesReady=True", 1, 1, nameof(ReadyState.Pending), "Unknown", "Deploying", "1 OK / 3")]
+    [InlineData("Ready=False:RevisionFailed:boom ConfigurationsReady=False", 1, 1, nameof(ReadyState.Failed), "False", "RevisionFailed", "0 OK / 2")]
+    [InlineData("Ready=True", 2, 1, nameof(ReadyState.Pending), "True", "", "1 OK / 1")] // status of an older generation
+    public void Readiness_columns(string conditions, long generation, long observed, string state, string ready, string reason, string summary)
     {
         var r = Readiness.Of(WithConditions(conditions, generation, observed));
-        Assert.Equal((state, ready, reason, summary), (r.State, r.Ready, r.Reason, r.Summary));
+        Assert.Equal((state, ready, reason, summary), (r.State.ToString(), r.Ready, r.Reason, r.Summary));
     }
 
     [Fact]

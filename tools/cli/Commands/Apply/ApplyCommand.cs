@@ -9,7 +9,7 @@ namespace Platform.Cli.Commands.Apply;
 /// <c>platform apply -f FILE|DIR|-</c>: checks every document with the model first (every error, nothing sent),
 /// then sends all of them to the API's all-or-nothing apply.
 /// </summary>
-public static class ApplyCommand
+internal static class ApplyCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create(Terminal terminal, TextReader? stdin = null)

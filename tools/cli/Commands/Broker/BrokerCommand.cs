@@ -7,7 +7,7 @@ using Platform.Resources.Serialization;
 namespace Platform.Cli.Commands.Broker;
 
 /// <summary><c>platform broker create|list|describe|delete</c>.</summary>
-public static class BrokerCommand
+internal static class BrokerCommand
 {
     /// <summary>Builds the command group.</summary>
     public static Command Create(Terminal terminal, TimeProvider? time = null)

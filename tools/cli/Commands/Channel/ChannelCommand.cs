@@ -7,7 +7,7 @@ using Platform.Resources.Messaging;
 namespace Platform.Cli.Commands.Channel;
 
 /// <summary><c>platform channel create|list|describe|delete</c>.</summary>
-public static class ChannelCommand
+internal static class ChannelCommand
 {
     /// <summary>Builds the command group.</summary>
     public static Command Create(Terminal terminal, TimeProvider? time = null)

@@ -6,7 +6,7 @@ using Platform.Cli.Output;
 namespace Platform.Cli.Commands.Delete;
 
 /// <summary><c>platform delete KIND NAME...</c> or <c>platform delete -f FILE</c>.</summary>
-public static class DeleteCommand
+internal static class DeleteCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create(Terminal terminal, TextReader? stdin = null)

@@ -6,7 +6,7 @@ using Platform.Cli.Output;
 namespace Platform.Cli.Commands.Describe;
 
 /// <summary><c>platform describe KIND NAME</c>: kn's describe for any kind.</summary>
-public static class DescribeCommand
+internal static class DescribeCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create(Terminal terminal, TimeProvider? time = null)

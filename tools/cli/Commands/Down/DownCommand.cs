@@ -7,7 +7,7 @@ using Platform.Cli.Runner.State;
 namespace Platform.Cli.Commands.Down;
 
 /// <summary><c>platform down</c>: stops what <c>platform up</c> started (detached or in another terminal).</summary>
-public static class DownCommand
+internal static class DownCommand
 {
     /// <summary>How long the runner may take to stop its apps before everything is killed.</summary>
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);

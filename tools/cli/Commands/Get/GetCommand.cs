@@ -6,7 +6,7 @@ using Platform.Cli.Output;
 namespace Platform.Cli.Commands.Get;
 
 /// <summary><c>platform get KIND [NAME]</c>: any kind by plural, singular or short name (<c>ksvc</c>, <c>rev</c>, <c>imc</c>, ...).</summary>
-public static class GetCommand
+internal static class GetCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create(Terminal terminal, TimeProvider? time = null)

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Platform.Cli.Commands.Resources;
 
 /// <summary>Ages as kubectl and kn print them (Kubernetes' HumanDuration): <c>45s</c>, <c>3m20s</c>, <c>5h</c>, <c>2d3h</c>.</summary>
-public static class Age
+internal static class Age
 {
     /// <summary>The age of something created at <paramref name="created"/>, seen at <paramref name="now"/>; empty when unknown.</summary>
     public static string Since(DateTimeOffset? created, DateTimeOffset now) => created is { } c ? Format(now - c) : "";

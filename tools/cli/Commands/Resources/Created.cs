@@ -9,7 +9,7 @@ using Platform.Resources.Serialization;
 namespace Platform.Cli.Commands.Resources;
 
 /// <summary>Sends an object built from flags: checked by the model first (every field error, nothing sent), then created.</summary>
-public static class Created
+internal static class Created
 {
     /// <summary>Validates <paramref name="resource"/> as the API will (after defaulting) and creates it.</summary>
     public static Task<JsonObject> SendAsync(IResourceStore client, ResourceKind kind, string ns, Resource resource, CancellationToken cancel)

@@ -11,7 +11,7 @@ namespace Platform.Cli.Commands.Resources;
 /// The text of <c>describe</c>, laid out like kn's: identity, the kind's own details (image, traffic, filters,
 /// sink), then the conditions with kn's markers (<c>++</c> True, <c>!!</c> False, <c>??</c> Unknown). Pure.
 /// </summary>
-public static class Describer
+internal static class Describer
 {
     /// <summary>Describes <paramref name="obj"/> of <paramref name="kind"/> as seen at <paramref name="now"/>.</summary>
     public static string Describe(ResourceKind kind, JsonObject obj, DateTimeOffset now)

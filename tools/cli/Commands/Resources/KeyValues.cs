@@ -3,7 +3,7 @@ namespace Platform.Cli.Commands.Resources;
 /// <summary><c>KEY=VALUE</c> flags (<c>--env</c>, <c>--annotation</c>, <c>--filter</c>), with kn's <c>KEY-</c> to remove a key.</summary>
 /// <param name="Set">Keys to set, in the order given (a later value for the same key wins).</param>
 /// <param name="Remove">Keys to remove.</param>
-public sealed record KeyValues(IReadOnlyList<KeyValuePair<string, string>> Set, IReadOnlyList<string> Remove)
+internal sealed record KeyValues(IReadOnlyList<KeyValuePair<string, string>> Set, IReadOnlyList<string> Remove)
 {
     /// <summary>Nothing to set or remove.</summary>
     public static KeyValues Empty { get; } = new([], []);

@@ -9,7 +9,7 @@ using Platform.Resources.Serialization;
 namespace Platform.Cli.Commands.Resources;
 
 /// <summary>The verbs every kind shares (list, describe, delete), as subcommands and as reusable bodies.</summary>
-public static class KindVerbs
+internal static class KindVerbs
 {
     /// <summary><c>list</c> (alias <c>ls</c>) with <c>-A</c> and <c>-o</c>.</summary>
     public static Command List(Terminal terminal, Connection connection, ResourceKind kind, TimeProvider time)

@@ -8,12 +8,12 @@ namespace Platform.Cli.Commands.Resources;
 /// <summary>One manifest text and where it came from (a file path, or <c>stdin</c>).</summary>
 /// <param name="Source">Label used in messages.</param>
 /// <param name="Text">YAML or JSON, possibly several documents.</param>
-public sealed record ManifestText(string Source, string Text);
+internal sealed record ManifestText(string Source, string Text);
 
 /// <summary>A resource read from a manifest, as written (not defaulted), with its origin.</summary>
 /// <param name="Source">File it came from.</param>
 /// <param name="Resource">The typed resource.</param>
-public sealed record ManifestResource(string Source, Resource Resource)
+internal sealed record ManifestResource(string Source, Resource Resource)
 {
     /// <summary>The document as JSON, to send to the server as the user wrote it.</summary>
     public JsonObject ToNode() => ResourceSerializer.Default.ToNode(Resource);
@@ -24,7 +24,7 @@ public sealed record ManifestResource(string Source, Resource Resource)
 /// with the model before anything is sent: syntax, schema, defaulting and validation, every error with its source
 /// and document.
 /// </summary>
-public static class Manifests
+internal static class Manifests
 {
     /// <summary>The texts named by <paramref name="paths"/>; a missing path is a usage error.</summary>
     public static IReadOnlyList<ManifestText> Load(IEnumerable<string> paths, TextReader stdin)

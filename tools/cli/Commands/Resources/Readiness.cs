@@ -4,7 +4,7 @@ using Platform.Cli.Client;
 namespace Platform.Cli.Commands.Resources;
 
 /// <summary>Where an object stands according to its <c>Ready</c> condition.</summary>
-public enum ReadyState
+internal enum ReadyState
 {
     /// <summary>No Ready condition yet, or Unknown: still reconciling.</summary>
     Pending,
@@ -21,7 +21,7 @@ public enum ReadyState
 /// <param name="Message">The Ready condition's message when it is not True.</param>
 /// <param name="Summary"><c>2 OK / 3</c>: conditions that are True out of all.</param>
 /// <param name="Stale">True when status describes an older generation than metadata (the controller has not caught up).</param>
-public sealed record Readiness(ReadyState State, string Ready, string Reason, string Message, string Summary, bool Stale)
+internal sealed record Readiness(ReadyState State, string Ready, string Reason, string Message, string Summary, bool Stale)
 {
     /// <summary>Reads <paramref name="obj"/>'s conditions (pure).</summary>
     public static Readiness Of(JsonObject obj)

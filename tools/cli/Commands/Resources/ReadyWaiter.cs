@@ -12,13 +12,13 @@ namespace Platform.Cli.Commands.Resources;
 /// <param name="State">Ready, Failed, or Pending when the time ran out.</param>
 /// <param name="Object">The object as last seen.</param>
 /// <param name="Readiness">Its conditions as last seen.</param>
-public sealed record WaitOutcome(ReadyState State, JsonObject Object, Readiness Readiness);
+internal sealed record WaitOutcome(ReadyState State, JsonObject Object, Readiness Readiness);
 
 /// <summary>
 /// <c>--wait</c>: follows one object through a watch until its Ready condition is True (for the current
 /// generation) or False, or the timeout passes; shows the current reason as a status line on stderr.
 /// </summary>
-public static class ReadyWaiter
+internal static class ReadyWaiter
 {
     /// <summary>Waits for <paramref name="name"/> to settle, at most <paramref name="timeout"/>.</summary>
     public static async Task<WaitOutcome> WaitAsync(Terminal terminal, IResourceStore client, ResourceKind kind, string ns, string name, TimeSpan timeout, CancellationToken cancel)

@@ -9,10 +9,10 @@ namespace Platform.Cli.Commands.Resources;
 /// <summary>One column of a resource table: its header and how a row's cell is read from the object.</summary>
 /// <param name="Header">Upper-case header, as kn prints it.</param>
 /// <param name="Cell">The cell of one object, given the time now.</param>
-public sealed record Column(string Header, Func<JsonObject, DateTimeOffset, string> Cell);
+internal sealed record Column(string Header, Func<JsonObject, DateTimeOffset, string> Cell);
 
 /// <summary>The columns of <c>list</c>/<c>get</c> tables per kind, following kn's (pure).</summary>
-public static class ResourceColumns
+internal static class ResourceColumns
 {
     private static readonly Column Name = new("NAME", (o, _) => o.StringAt("metadata.name") ?? "");
     private static readonly Column Namespace = new("NAMESPACE", (o, _) => o.StringAt("metadata.namespace") ?? "");

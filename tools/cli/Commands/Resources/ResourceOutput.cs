@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace Platform.Cli.Commands.Resources;
 
 /// <summary>How objects are printed: a table (default), <c>wide</c>, <c>yaml</c>, <c>json</c> or <c>name</c>.</summary>
-public static class ResourceOutput
+internal static class ResourceOutput
 {
     /// <summary>A new <c>-o/--output</c> option.</summary>
     public static Option<string?> Option() => new Option<string?>("--output", "-o")

@@ -10,7 +10,7 @@ namespace Platform.Cli.Commands.Resources;
 /// <summary>A command line that is wrong in a way the parser cannot see (a bad flag value); exit 2, nothing changed.</summary>
 /// <param name="heading">What is wrong.</param>
 /// <param name="problems">One line per problem (<c>spec.traffic: percents sum to 90, want 100</c>).</param>
-public sealed class UsageException(string heading, IReadOnlyList<string>? problems = null) : Exception(heading)
+internal sealed class UsageException(string heading, IReadOnlyList<string>? problems = null) : Exception(heading)
 {
     /// <summary>Every problem, one per line.</summary>
     public IReadOnlyList<string> Problems { get; } = problems ?? [];
@@ -20,7 +20,7 @@ public sealed class UsageException(string heading, IReadOnlyList<string>? proble
 /// Runs the body of a resource command with a client, and turns failures into messages and exit codes:
 /// usage errors 2, a Status from the server 1 (its message then one cause per line), an unreachable API 1.
 /// </summary>
-public static class ResourceRun
+internal static class ResourceRun
 {
     /// <summary>The kinds every resource command knows.</summary>
     public static ResourceKinds Kinds => ResourceKinds.Knative;

@@ -6,7 +6,7 @@ namespace Platform.Cli.Commands.Resources;
 /// kn's sink syntax: <c>ksvc:NAME[:NAMESPACE]</c>, <c>broker:NAME</c>, <c>channel:NAME</c>, <c>imc:NAME</c>,
 /// <c>svc:NAME</c> (a Kubernetes Service), an <c>http(s)://</c> URL, or a bare NAME meaning a Knative Service.
 /// </summary>
-public static class Sinks
+internal static class Sinks
 {
     /// <summary>The destination <paramref name="text"/> names; a <see cref="UsageException"/> naming <paramref name="flag"/> otherwise.</summary>
     public static Destination Parse(string flag, string text)

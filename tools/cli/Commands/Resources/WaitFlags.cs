@@ -13,7 +13,7 @@ namespace Platform.Cli.Commands.Resources;
 /// Trigger): scripts that post an event right after <c>trigger create</c> need the trigger's subscription open first,
 /// because a broker only routes events to triggers that are Ready.
 /// </summary>
-public sealed class WaitFlags
+internal sealed class WaitFlags
 {
     private readonly Option<bool> _wait;
     private readonly Option<int> _timeout = new("--wait-timeout") { HelpName = "SECONDS", Description = "Seconds to wait with --wait", DefaultValueFactory = _ => 60 };

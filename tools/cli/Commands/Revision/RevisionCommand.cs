@@ -6,7 +6,7 @@ using Platform.Cli.Output;
 namespace Platform.Cli.Commands.Revision;
 
 /// <summary><c>platform revision list|describe|delete</c>.</summary>
-public static class RevisionCommand
+internal static class RevisionCommand
 {
     /// <summary>Builds the command group.</summary>
     public static Command Create(Terminal terminal, TimeProvider? time = null)

@@ -6,7 +6,7 @@ using Platform.Cli.Output;
 namespace Platform.Cli.Commands.Route;
 
 /// <summary><c>platform route list|describe</c>.</summary>
-public static class RouteCommand
+internal static class RouteCommand
 {
     /// <summary>Builds the command group.</summary>
     public static Command Create(Terminal terminal, TimeProvider? time = null)

@@ -14,7 +14,7 @@ using Platform.Resources.Serving;
 namespace Platform.Cli.Commands.Service;
 
 /// <summary><c>platform service create|update|list|describe|delete|logs</c>, with kn's flags.</summary>
-public static class ServiceCommand
+internal static class ServiceCommand
 {
     private static ResourceKind Kind => Platform.Resources.Serialization.ResourceTypes.Knative.KindOf<Platform.Resources.Serving.Service>();
 

@@ -6,7 +6,7 @@ using Platform.Resources.Serving;
 namespace Platform.Cli.Commands.Service;
 
 /// <summary>The flags of <c>service create</c>/<c>update</c> that shape the revision template, as given.</summary>
-public sealed record ServiceFlags
+internal sealed record ServiceFlags
 {
     /// <summary><c>--image</c>.</summary>
     public string? Image { get; init; }

@@ -8,7 +8,7 @@ namespace Platform.Cli.Commands.Service;
 /// <param name="Tags"><c>--tag REV=TAG</c> (REV may be <c>@latest</c>).</param>
 /// <param name="Untags"><c>--untag TAG</c>.</param>
 /// <param name="Traffic"><c>--traffic ID=PCT</c>, comma-separated or repeated; ID is a tag, a revision or <c>@latest</c>.</param>
-public sealed record TrafficFlags(IReadOnlyList<string> Tags, IReadOnlyList<string> Untags, IReadOnlyList<string> Traffic)
+internal sealed record TrafficFlags(IReadOnlyList<string> Tags, IReadOnlyList<string> Untags, IReadOnlyList<string> Traffic)
 {
     /// <summary>True when no traffic flag was given.</summary>
     public bool IsEmpty => Tags.Count == 0 && Untags.Count == 0 && Traffic.Count == 0;
@@ -19,7 +19,7 @@ public sealed record TrafficFlags(IReadOnlyList<string> Tags, IReadOnlyList<stri
 /// then percentages; targets not named by <c>--traffic</c> drop to 0 and targets with 0% and no tag go away.
 /// The sum is not checked here: the model's validation reports it with the field path.
 /// </summary>
-public static class TrafficEditor
+internal static class TrafficEditor
 {
     /// <summary>The identifier of the latest ready revision.</summary>
     public const string Latest = "@latest";

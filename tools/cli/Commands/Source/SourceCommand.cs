@@ -7,7 +7,7 @@ using Platform.Resources.Sources;
 namespace Platform.Cli.Commands.Source;
 
 /// <summary><c>platform source ping create|list|describe|delete</c> (and <c>source list</c> of every source kind).</summary>
-public static class SourceCommand
+internal static class SourceCommand
 {
     /// <summary>Builds the command group.</summary>
     public static Command Create(Terminal terminal, TimeProvider? time = null)

@@ -6,7 +6,7 @@ using Platform.Cli.Runner.State;
 namespace Platform.Cli.Commands.Status;
 
 /// <summary><c>platform status</c>: what <c>platform up</c> runs for this dapr.yaml, with live health.</summary>
-public static class StatusCommand
+internal static class StatusCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create(Terminal terminal)

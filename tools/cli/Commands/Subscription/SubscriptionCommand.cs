@@ -8,7 +8,7 @@ using Platform.Resources.Messaging;
 namespace Platform.Cli.Commands.Subscription;
 
 /// <summary><c>platform subscription create|list|describe|delete</c>.</summary>
-public static class SubscriptionCommand
+internal static class SubscriptionCommand
 {
     /// <summary>Builds the command group.</summary>
     public static Command Create(Terminal terminal, TimeProvider? time = null)

@@ -6,7 +6,7 @@ using Platform.Cli.Output;
 namespace Platform.Cli.Commands.Trigger;
 
 /// <summary><c>platform trigger create|list|describe|delete</c>.</summary>
-public static class TriggerCommand
+internal static class TriggerCommand
 {
     /// <summary>Builds the command group.</summary>
     public static Command Create(Terminal terminal, TimeProvider? time = null)

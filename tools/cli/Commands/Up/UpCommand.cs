@@ -6,7 +6,7 @@ using Platform.Cli.Runner;
 namespace Platform.Cli.Commands.Up;
 
 /// <summary><c>platform up</c>: runs every app of dapr.yaml with its Dapr sidecar.</summary>
-public static class UpCommand
+internal static class UpCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create(Terminal terminal)

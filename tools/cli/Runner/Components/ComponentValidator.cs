@@ -9,7 +9,7 @@ namespace Platform.Cli.Runner.Components;
 /// <c>kind</c>, <c>metadata.name</c>, and for a Component <c>spec.type</c>, <c>spec.version</c> and
 /// <c>spec.metadata[]</c> (each with a <c>name</c> and a <c>value</c> or a <c>secretKeyRef</c>).
 /// </summary>
-public static partial class ComponentValidator
+internal static partial class ComponentValidator
 {
     /// <summary>The API versions Dapr's resources use.</summary>
     public static readonly IReadOnlyList<string> ApiVersions = ["dapr.io/v1alpha1", "dapr.io/v2alpha1"];

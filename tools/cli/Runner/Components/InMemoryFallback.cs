@@ -8,7 +8,7 @@ namespace Platform.Cli.Runner.Components;
 /// <c>state.redis</c> → <c>state.in-memory</c> for components on the local default Redis. In-memory components
 /// take no connection settings, so their metadata keeps only <c>actorStateStore</c>.
 /// </summary>
-public static class InMemoryFallback
+internal static class InMemoryFallback
 {
     private static readonly Dictionary<string, string> Replacements = new(StringComparer.Ordinal)
     {

@@ -1,7 +1,7 @@
 namespace Platform.Cli.Runner.Components;
 
 /// <summary>Which components expect the developer's own Redis on the default local address.</summary>
-public static class LocalRedis
+internal static class LocalRedis
 {
     /// <summary>The port Dapr's local components use.</summary>
     public const int Port = 6379;

@@ -5,7 +5,7 @@ using System.Text;
 namespace Platform.Cli.Runner.Health;
 
 /// <summary>Loopback checks the runner makes before and while starting processes.</summary>
-public static class Probes
+internal static class Probes
 {
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromSeconds(5) })
     {

@@ -3,14 +3,14 @@ namespace Platform.Cli.Runner.Launch;
 /// <summary>Changes to the inherited environment for one child process.</summary>
 /// <param name="Set">Variables to set (overriding inherited ones).</param>
 /// <param name="Remove">Inherited variables to drop.</param>
-public sealed record EnvironmentChange(IReadOnlyDictionary<string, string> Set, IReadOnlyList<string> Remove);
+internal sealed record EnvironmentChange(IReadOnlyDictionary<string, string> Set, IReadOnlyList<string> Remove);
 
 /// <summary>
 /// The environment the Dapr CLI gives an app: <c>APP_ID</c>, <c>APP_PORT</c>, <c>APP_CHANNEL_ADDRESS</c>,
 /// <c>APP_PROTOCOL</c>, <c>DAPR_HTTP_PORT</c>, <c>DAPR_GRPC_PORT</c>, <c>DAPR_METRICS_PORT</c>, on top of
 /// <c>common.env</c> and the app's <c>env</c>.
 /// </summary>
-public static class AppEnvironment
+internal static class AppEnvironment
 {
     /// <summary>
     /// Inherited URL settings that would make every ASP.NET app listen on the same address; dropped unless the
@@ -43,7 +43,7 @@ public static class AppEnvironment
 }
 
 /// <summary>The command line of the bundled sidecar for one app.</summary>
-public static class SidecarArguments
+internal static class SidecarArguments
 {
     /// <summary>
     /// <c>--app-id ID --app-port N --dapr-http-port N --dapr-grpc-port N --resources-path DIR...

@@ -7,22 +7,22 @@ namespace Platform.Cli.Runner.Launch;
 /// <param name="DaprHttp">Sidecar HTTP API.</param>
 /// <param name="DaprGrpc">Sidecar gRPC API.</param>
 /// <param name="Metrics">Sidecar metrics.</param>
-public sealed record AppPorts(int? App, int DaprHttp, int DaprGrpc, int Metrics);
+internal sealed record AppPorts(int? App, int DaprHttp, int DaprGrpc, int Metrics);
 
 /// <summary>Everything needed to start one app and its sidecar.</summary>
 /// <param name="App">The app from dapr.yaml.</param>
 /// <param name="Ports">Its ports.</param>
 /// <param name="ResourcesPaths">The component folders its sidecar reads (possibly rewritten copies).</param>
-public sealed record AppLaunch(AppSpec App, AppPorts Ports, IReadOnlyList<string> ResourcesPaths);
+internal sealed record AppLaunch(AppSpec App, AppPorts Ports, IReadOnlyList<string> ResourcesPaths);
 
 /// <summary>A port some process of the run will listen on.</summary>
 /// <param name="AppId">The app it belongs to.</param>
 /// <param name="Field">The dapr.yaml field that sets it (<c>appPort</c>, <c>daprHTTPPort</c>, ...).</param>
 /// <param name="Port">The port.</param>
-public sealed record PortClaim(string AppId, string Field, int Port);
+internal sealed record PortClaim(string AppId, string Field, int Port);
 
 /// <summary>Decides the ports of every app: the file's, or free ones for those it leaves out.</summary>
-public static class LaunchPlanner
+internal static class LaunchPlanner
 {
     /// <summary>Plans the launches.</summary>
     /// <param name="apps">Apps from dapr.yaml.</param>

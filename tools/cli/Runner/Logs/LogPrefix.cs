@@ -3,7 +3,7 @@ using Platform.Cli.Output;
 namespace Platform.Cli.Runner.Logs;
 
 /// <summary>Prefixes a child's output line with the process name, padded so the bars line up.</summary>
-public static class LogPrefix
+internal static class LogPrefix
 {
     /// <summary>The name shown for an app's sidecar: <c>activator (dapr)</c>.</summary>
     public static string SidecarName(string appId) => appId + " (dapr)";

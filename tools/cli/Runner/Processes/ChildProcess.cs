@@ -7,7 +7,7 @@ namespace Platform.Cli.Runner.Processes;
 /// read line by line and its last lines kept for failure messages. Stopping signals the whole group, so
 /// grandchildren (<c>dotnet run</c> → the app) go too.
 /// </summary>
-public sealed class ChildProcess : IDisposable
+internal sealed class ChildProcess : IDisposable
 {
     private const int KeptLines = 30;
     private static readonly Lazy<string?> SetsidPath = new(() => FindOnPath("setsid"));

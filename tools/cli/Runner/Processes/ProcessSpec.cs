@@ -3,7 +3,7 @@ using Platform.Cli.Runner.Launch;
 namespace Platform.Cli.Runner.Processes;
 
 /// <summary>What the runner starts: the role tells apps, sidecars and Redis apart in state and messages.</summary>
-public enum ProcessRole
+internal enum ProcessRole
 {
     /// <summary>The app's own command.</summary>
     App,
@@ -22,5 +22,5 @@ public enum ProcessRole
 /// <param name="Command">Program and arguments.</param>
 /// <param name="WorkingDirectory">Where it runs.</param>
 /// <param name="Environment">Changes to the inherited environment.</param>
-public sealed record ProcessSpec(string Name, string AppId, ProcessRole Role, IReadOnlyList<string> Command,
+internal sealed record ProcessSpec(string Name, string AppId, ProcessRole Role, IReadOnlyList<string> Command,
     string WorkingDirectory, EnvironmentChange Environment);

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Platform.Cli.Runner.Processes;
 
 /// <summary>POSIX signals to processes and process groups.</summary>
-public static class Signals
+internal static class Signals
 {
     /// <summary>SIGKILL.</summary>
     public const int Kill = 9;

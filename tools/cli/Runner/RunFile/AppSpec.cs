@@ -1,7 +1,7 @@
 namespace Platform.Cli.Runner.RunFile;
 
 /// <summary>Where an app's console output goes (Dapr's <c>appLogDestination</c> / <c>daprdLogDestination</c>).</summary>
-public enum LogDestination
+internal enum LogDestination
 {
     /// <summary>Only the log file under <c>.platform/logs</c>.</summary>
     File,
@@ -17,7 +17,7 @@ public enum LogDestination
 /// One app of a <c>dapr.yaml</c> with its <c>common</c> block already merged in: what the runner starts.
 /// Paths are absolute.
 /// </summary>
-public sealed record AppSpec
+internal sealed record AppSpec
 {
     /// <summary>Dapr app-id, unique in the file.</summary>
     public required string AppId { get; init; }
@@ -68,7 +68,7 @@ public sealed record AppSpec
 /// <summary>A validated <c>dapr.yaml</c>.</summary>
 /// <param name="Path">Absolute path of the file.</param>
 /// <param name="Apps">The apps, in file order, with <c>common</c> merged.</param>
-public sealed record RunFileModel(string Path, IReadOnlyList<AppSpec> Apps)
+internal sealed record RunFileModel(string Path, IReadOnlyList<AppSpec> Apps)
 {
     /// <summary>The folder holding the file: relative paths and <c>.platform/</c> are resolved against it.</summary>
     public string BaseDir => System.IO.Path.GetDirectoryName(Path)!;

@@ -8,7 +8,7 @@ namespace Platform.Cli.Runner.RunFile;
 /// <param name="Model">The validated file; null when <see cref="Problems"/> is not empty.</param>
 /// <param name="Problems">Everything wrong, all at once.</param>
 /// <param name="Warnings">Things that do not stop the run (unknown fields).</param>
-public sealed record RunFileResult(RunFileModel? Model, IReadOnlyList<Problem> Problems, IReadOnlyList<Problem> Warnings);
+internal sealed record RunFileResult(RunFileModel? Model, IReadOnlyList<Problem> Problems, IReadOnlyList<Problem> Warnings);
 
 /// <summary>
 /// Reads and validates Dapr's multi-app run file (<c>dapr.yaml</c>): <c>version</c>, <c>common</c> and
@@ -16,7 +16,7 @@ public sealed record RunFileResult(RunFileModel? Model, IReadOnlyList<Problem> P
 /// else the default; <c>env</c> merged key by key; <c>resourcesPaths</c>: the app's, else
 /// <c>{appDirPath}/.dapr/resources</c>, else common's).
 /// </summary>
-public static partial class RunFileLoader
+internal static partial class RunFileLoader
 {
     private static readonly string[] TopLevelKeys = ["version", "name", "common", "apps"];
 

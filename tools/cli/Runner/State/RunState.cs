@@ -6,7 +6,7 @@ namespace Platform.Cli.Runner.State;
 
 /// <summary>Where a run is.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<RunPhase>))]
-public enum RunPhase
+internal enum RunPhase
 {
     /// <summary>Processes are starting; not every app is healthy yet.</summary>
     Starting,
@@ -28,7 +28,7 @@ public enum RunPhase
 /// <param name="Pid">Process id (group id when <paramref name="OwnGroup"/>).</param>
 /// <param name="StartTime">Start time, to tell a recycled pid apart.</param>
 /// <param name="OwnGroup">Whether it leads its own process group.</param>
-public sealed record RunProcess(string Name, string AppId, ProcessRole Role, int Pid, DateTimeOffset StartTime, bool OwnGroup);
+internal sealed record RunProcess(string Name, string AppId, ProcessRole Role, int Pid, DateTimeOffset StartTime, bool OwnGroup);
 
 /// <summary>An app of the run and its ports.</summary>
 /// <param name="AppId">App-id.</param>
@@ -38,13 +38,13 @@ public sealed record RunProcess(string Name, string AppId, ProcessRole Role, int
 /// <param name="MetricsPort">Sidecar metrics port.</param>
 /// <param name="HealthUrl">The app's health URL, or null when readiness is a TCP connect (or it has no port).</param>
 /// <param name="Status">Last known status (<c>starting</c>, <c>healthy</c>, <c>exited</c>).</param>
-public sealed record RunApp(string AppId, int? AppPort, int DaprHttpPort, int DaprGrpcPort, int MetricsPort, string? HealthUrl, string Status);
+internal sealed record RunApp(string AppId, int? AppPort, int DaprHttpPort, int DaprGrpcPort, int MetricsPort, string? HealthUrl, string Status);
 
 /// <summary>
 /// <c>.platform/run/state.json</c>: what <c>platform up</c> is running, written by the runner (foreground or the
 /// background supervisor) and read by <c>down</c>, <c>status</c> and the next <c>up</c>.
 /// </summary>
-public sealed record RunState
+internal sealed record RunState
 {
     /// <summary>Pid of the runner (the supervisor for <c>--detach</c>).</summary>
     public required int RunnerPid { get; init; }
@@ -76,7 +76,7 @@ public sealed record RunState
 
 /// <summary>Reads and writes <see cref="RunState"/> atomically (write then rename).</summary>
 /// <param name="platformDir">The run's <c>.platform</c> folder.</param>
-public sealed class RunStateStore(string platformDir)
+internal sealed class RunStateStore(string platformDir)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 

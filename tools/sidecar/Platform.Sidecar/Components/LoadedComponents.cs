@@ -6,7 +6,7 @@ using Platform.Sidecar.Core.State;
 namespace Platform.Sidecar.Components;
 
 /// <summary>The components this sidecar loaded for its app, by name, with the resiliency policies that apply.</summary>
-public sealed class LoadedComponents : IAsyncDisposable
+internal sealed class LoadedComponents : IAsyncDisposable
 {
     private readonly Dictionary<string, IPubSub> _pubsubs;
     private readonly Dictionary<string, IStateStore> _stores;

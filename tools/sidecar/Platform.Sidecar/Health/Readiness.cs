@@ -4,7 +4,7 @@ namespace Platform.Sidecar.Health;
 /// What the health endpoints report: outbound (components loaded) is true once the host runs; the sidecar is
 /// ready once the app channel is set up (the app answered and its subscriptions are consumed) or when there is no app.
 /// </summary>
-public sealed class Readiness
+internal sealed class Readiness
 {
     private volatile bool _appReady;
 
@@ -16,7 +16,7 @@ public sealed class Readiness
 }
 
 /// <summary>Maps <c>/v1.0/healthz</c> and <c>/v1.0/healthz/outbound</c>.</summary>
-public static class HealthEndpoints
+internal static class HealthEndpoints
 {
     /// <summary>Maps the health API.</summary>
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder endpoints)

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Platform.Sidecar.Hosting;
 
 /// <summary>Dapr's error body <c>{"errorCode":"ERR_...","message":"..."}</c> with Dapr's HTTP status.</summary>
-public sealed record DaprError(int Status, string ErrorCode, string Message)
+internal sealed record DaprError(int Status, string ErrorCode, string Message)
 {
     /// <summary>Writes the error as the HTTP response.</summary>
     public IResult ToResult() => Results.Json(new Body(ErrorCode, Message), BodyJson, statusCode: Status);

@@ -17,7 +17,7 @@ using Platform.Sidecar.State;
 namespace Platform.Sidecar.Hosting;
 
 /// <summary>Wiring of the sidecar: listeners, logging, components, APIs. Program.cs reads as the outline.</summary>
-public static class SidecarHost
+internal static class SidecarHost
 {
     /// <summary>Exit code for bad arguments or resource files.</summary>
     public const int BadConfiguration = 2;

@@ -8,7 +8,7 @@ namespace Platform.Sidecar.Hosting;
 /// [--app-channel-address 127.0.0.1] [--registry-dir DIR] [--metrics-port N] [--log-level info]</c>, plus the
 /// environment variables <c>DAPR_API_TOKEN</c> and <c>APP_API_TOKEN</c>.
 /// </summary>
-public sealed record SidecarOptions
+internal sealed record SidecarOptions
 {
     /// <summary>--app-id (required).</summary>
     public required string AppId { get; init; }

@@ -11,7 +11,7 @@ namespace Platform.Sidecar.Invocation;
 /// app (<c>/{path}</c>); a call for another app goes to one of its sidecars from the registry (round robin), which
 /// then calls its app. Forwarding uses YARP's <see cref="IHttpForwarder"/>.
 /// </summary>
-public static class InvocationEndpoints
+internal static class InvocationEndpoints
 {
     /// <summary>Header carrying the calling app-id, as daprd sets it.</summary>
     public const string CallerHeader = "dapr-caller-app-id";
@@ -90,7 +90,7 @@ public static class InvocationEndpoints
 }
 
 /// <summary>Finds the sidecars of other apps in the registry and spreads calls over their instances.</summary>
-public sealed class InvocationTargets(FileAppRegistry registry, AppChannel channel)
+internal sealed class InvocationTargets(FileAppRegistry registry, AppChannel channel)
 {
     private int _next;
 

@@ -7,10 +7,10 @@ using Platform.Sidecar.PubSub;
 namespace Platform.Sidecar.Metadata;
 
 /// <summary>One loaded component as the metadata API shows it.</summary>
-public sealed record ComponentInfo(string Name, string Type, string Version, IReadOnlyList<string> Capabilities);
+internal sealed record ComponentInfo(string Name, string Type, string Version, IReadOnlyList<string> Capabilities);
 
 /// <summary>What <c>GET /v1.0/metadata</c> and gRPC <c>GetMetadata</c> report; holds the extended attributes.</summary>
-public sealed class MetadataService(LoadedComponents components, SubscriptionCatalog subscriptions, ISelfRegistration self, SidecarOptions options)
+internal sealed class MetadataService(LoadedComponents components, SubscriptionCatalog subscriptions, ISelfRegistration self, SidecarOptions options)
 {
     /// <summary>The version reported as <c>runtimeVersion</c>.</summary>
     public const string RuntimeVersion = "1.19.0-platform-local";
@@ -81,7 +81,7 @@ public sealed class MetadataService(LoadedComponents components, SubscriptionCat
 }
 
 /// <summary>Maps <c>GET /v1.0/metadata</c> and <c>PUT /v1.0/metadata/{key}</c>.</summary>
-public static class MetadataEndpoints
+internal static class MetadataEndpoints
 {
     /// <summary>Maps the metadata API.</summary>
     public static IEndpointRouteBuilder MapMetadataApi(this IEndpointRouteBuilder endpoints)

@@ -9,7 +9,7 @@ namespace Platform.Sidecar.PubSub;
 /// <see cref="SocketsHttpHandler"/> shared by deliveries and callbacks; <c>APP_API_TOKEN</c> goes out as
 /// <c>dapr-api-token</c>.
 /// </summary>
-public sealed class AppChannel : IDisposable
+internal sealed class AppChannel : IDisposable
 {
     private readonly SidecarOptions _options;
 

@@ -11,7 +11,7 @@ namespace Platform.Sidecar.PubSub;
 /// the component's inbound resiliency policy says, and dead-letters (or logs and drops) what cannot be delivered.
 /// Completes when the message may be acknowledged.
 /// </summary>
-public sealed class AppDelivery(AppChannel channel, LoadedComponents components, SidecarOptions options, TimeProvider time, ILogger<AppDelivery> logger)
+internal sealed class AppDelivery(AppChannel channel, LoadedComponents components, SidecarOptions options, TimeProvider time, ILogger<AppDelivery> logger)
 {
     private static readonly MediaTypeHeaderValue CloudEventsType = new(CloudEventEnvelope.CloudEventsContentType);
 

@@ -7,7 +7,7 @@ namespace Platform.Sidecar.PubSub;
 /// <c>POST /v1.0/publish/{pubsub}/{topic}</c> and <c>POST /v1.0-alpha1/publish/bulk/{pubsub}/{topic}</c>;
 /// query <c>metadata.X=Y</c> becomes publish metadata (<c>rawPayload</c>, <c>ttlInSeconds</c>).
 /// </summary>
-public static class PublishEndpoints
+internal static class PublishEndpoints
 {
     /// <summary>Maps the publish API.</summary>
     public static IEndpointRouteBuilder MapPublishApi(this IEndpointRouteBuilder endpoints)

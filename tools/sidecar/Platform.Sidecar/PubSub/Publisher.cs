@@ -6,7 +6,7 @@ using Platform.Sidecar.Hosting;
 namespace Platform.Sidecar.PubSub;
 
 /// <summary>Why a publish failed, or <see cref="Ok"/>.</summary>
-public enum PublishError
+internal enum PublishError
 {
     /// <summary>Published.</summary>
     Ok,
@@ -23,7 +23,7 @@ public enum PublishError
 }
 
 /// <summary>The result of a publish; <see cref="Detail"/> explains failures.</summary>
-public readonly record struct PublishResult(PublishError Error, string? Detail = null)
+internal readonly record struct PublishResult(PublishError Error, string? Detail = null)
 {
     /// <summary>The Dapr HTTP error for this result (not for <see cref="PublishError.Ok"/>).</summary>
     public DaprError ToDaprError(string pubsub, string topic) => Error switch
@@ -40,7 +40,7 @@ public readonly record struct PublishResult(PublishError Error, string? Detail =
 /// Publishing shared by the HTTP and gRPC APIs: builds Dapr's envelope (or keeps the bytes for
 /// <c>rawPayload</c>) and appends it to the topic, retrying as the component's outbound resiliency policy says.
 /// </summary>
-public sealed class Publisher(LoadedComponents components, SidecarOptions options, TimeProvider time, ILogger<Publisher> logger)
+internal sealed class Publisher(LoadedComponents components, SidecarOptions options, TimeProvider time, ILogger<Publisher> logger)
 {
     /// <summary>Publishes one event.</summary>
     public async Task<PublishResult> PublishAsync(string pubsubName, string topic, ReadOnlyMemory<byte> data, string? contentType,

@@ -3,7 +3,7 @@ using Platform.Sidecar.Core.PubSub;
 namespace Platform.Sidecar.PubSub;
 
 /// <summary>The subscriptions the sidecar is consuming for its app (shown by the metadata API).</summary>
-public sealed class SubscriptionCatalog
+internal sealed class SubscriptionCatalog
 {
     private volatile IReadOnlyList<TopicSubscription> _items = [];
 

@@ -10,7 +10,7 @@ namespace Platform.Sidecar.PubSub;
 /// every subscribed topic with consumer group = app-id and consumer = this instance, handing each message to
 /// <see cref="AppDelivery"/>. Marks the sidecar ready when consumption has started (or at once without an app).
 /// </summary>
-public sealed class SubscriptionRunner(
+internal sealed class SubscriptionRunner(
     AppChannel channel,
     LoadedComponents components,
     AppDelivery delivery,

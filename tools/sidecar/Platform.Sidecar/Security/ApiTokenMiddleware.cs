@@ -4,7 +4,7 @@ namespace Platform.Sidecar.Security;
 /// Enforces <c>DAPR_API_TOKEN</c>: every request except <c>/v1.0/healthz*</c> must carry the header
 /// <c>dapr-api-token</c>; otherwise HTTP 401, or gRPC <c>Unauthenticated</c> for gRPC calls.
 /// </summary>
-public static class ApiTokenMiddleware
+internal static class ApiTokenMiddleware
 {
     /// <summary>Adds the check when <paramref name="token"/> is set.</summary>
     public static IApplicationBuilder UseDaprApiToken(this IApplicationBuilder app, string? token)

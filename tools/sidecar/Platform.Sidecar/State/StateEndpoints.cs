@@ -12,7 +12,7 @@ namespace Platform.Sidecar.State;
 /// <c>POST /v1.0/state/{store}/bulk</c> and <c>POST /v1.0/state/{store}/transaction</c>. Values are stored as the
 /// JSON given (as daprd does), so HTTP and gRPC clients read each other's state.
 /// </summary>
-public static class StateEndpoints
+internal static class StateEndpoints
 {
     /// <summary>Maps the state API.</summary>
     public static IEndpointRouteBuilder MapStateApi(this IEndpointRouteBuilder endpoints)

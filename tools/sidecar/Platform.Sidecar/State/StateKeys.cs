@@ -6,7 +6,7 @@ namespace Platform.Sidecar.State;
 /// Dapr's state key prefixing: <c>{appId}||{key}</c> by default; the component's <c>keyPrefix</c> metadata may say
 /// <c>appid</c>, <c>name</c> (the store's name), <c>none</c> or a fixed prefix.
 /// </summary>
-public static class StateKeys
+internal static class StateKeys
 {
     /// <summary>The stored key for the app's <paramref name="key"/>.</summary>
     public static string Stored(string appId, string storeName, string? keyPrefix, string key) => keyPrefix?.ToLowerInvariant() switch
@@ -22,7 +22,7 @@ public static class StateKeys
 }
 
 /// <summary>A loaded state store with the app's key prefix applied.</summary>
-public sealed record PrefixedStore(IStateStore Store, string AppId, string? KeyPrefix)
+internal sealed record PrefixedStore(IStateStore Store, string AppId, string? KeyPrefix)
 {
     /// <summary>The stored key for <paramref name="key"/>.</summary>
     public string Key(string key) => StateKeys.Stored(AppId, Store.Name, KeyPrefix, key);

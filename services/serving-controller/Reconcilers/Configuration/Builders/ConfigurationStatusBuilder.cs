@@ -8,7 +8,7 @@ namespace Platform.ServingController.Reconcilers.Configuration.Builders;
 /// generation's revision; <c>latestReadyRevisionName</c> moves to it once it is Ready and otherwise stays where it
 /// was; Ready follows the latest created revision (False with <c>RevisionFailed</c> when it failed).
 /// </summary>
-public static class ConfigurationStatusBuilder
+internal static class ConfigurationStatusBuilder
 {
     /// <summary>Reason of a Configuration whose latest revision failed.</summary>
     public const string RevisionFailed = "RevisionFailed";

@@ -4,7 +4,7 @@ namespace Platform.ServingController.Reconcilers.Configuration.Builders;
 /// Knative's <c>config-gc</c>: how many non-active revisions are kept and for how long. A negative count or a
 /// negative duration disables that rule (Knative's "disabled").
 /// </summary>
-public sealed record GcSettings
+internal sealed record GcSettings
 {
     /// <summary>Configuration section.</summary>
     public const string Section = "Serving:Gc";
@@ -28,7 +28,7 @@ public sealed record GcSettings
 /// <param name="LastActive">When it was last routed (its creation time when never).</param>
 /// <param name="Active">Routed now, or the Configuration's latest created/ready revision.</param>
 /// <param name="NoGc">Carries <c>serving.knative.dev/no-gc: "true"</c>.</param>
-public sealed record GcCandidate(string Name, DateTimeOffset Created, DateTimeOffset LastActive, bool Active, bool NoGc);
+internal sealed record GcCandidate(string Name, DateTimeOffset Created, DateTimeOffset LastActive, bool Active, bool NoGc);
 
 /// <summary>
 /// Knative's revision garbage collection (gc v2), pure: active and no-gc revisions are never collected; of the
@@ -36,7 +36,7 @@ public sealed record GcCandidate(string Name, DateTimeOffset Created, DateTimeOf
 /// every stale one (older than retain-since-create-time and not active within retain-since-last-active-time) goes,
 /// and of what remains, those beyond <c>max-non-active</c> go.
 /// </summary>
-public static class RevisionCollector
+internal static class RevisionCollector
 {
     /// <summary>The names of the revisions to delete.</summary>
     public static IReadOnlyList<string> Collect(IReadOnlyList<GcCandidate> revisions, GcSettings settings, DateTimeOffset now)

@@ -8,7 +8,7 @@ namespace Platform.ServingController.Reconcilers.Configuration.Builders;
 /// Stamps the revision of a Configuration's generation: name <c>{config}-{generation:00000}</c> (or the
 /// template's chosen name), the template's spec, labels and annotations, owned by the Configuration.
 /// </summary>
-public static class RevisionStamp
+internal static class RevisionStamp
 {
     /// <summary>Reason of a template name that breaks Knative's rules.</summary>
     public const string InvalidRevisionName = "InvalidRevisionName";

@@ -10,7 +10,7 @@ namespace Platform.ServingController.Reconcilers.Revision.Builders;
 /// workload it scales (<c>apps/v1 Deployment {revision}-deployment</c> in Kubernetes; the revision's processes locally).
 /// The status is the autoscaler's and the workload backend's, never written here.
 /// </summary>
-public static class PodAutoscalerBuilder
+internal static class PodAutoscalerBuilder
 {
     /// <summary>The label naming the revision a PodAutoscaler scales.</summary>
     public const string RevisionLabel = "serving.knative.dev/revision";

@@ -11,7 +11,7 @@ namespace Platform.ServingController.Reconcilers.Revision.Builders;
 /// <c>CommandNotFound</c>, ...) and its message, which ends with the last lines of output. Once a revision was
 /// ready it stays Ready when scaled to zero (Active=False, <c>NoTraffic</c>), as Knative's does.
 /// </summary>
-public static class RevisionStatusBuilder
+internal static class RevisionStatusBuilder
 {
     /// <summary>Reason while replicas start.</summary>
     public const string Deploying = "Deploying";

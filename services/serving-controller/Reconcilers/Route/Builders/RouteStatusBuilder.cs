@@ -9,7 +9,7 @@ namespace Platform.ServingController.Reconcilers.Route.Builders;
 /// assigned, as Knative does), AllTrafficAssigned, IngressReady (the activator took the table),
 /// CertificateProvisioned (no TLS locally) and Ready = all three.
 /// </summary>
-public static class RouteStatusBuilder
+internal static class RouteStatusBuilder
 {
     /// <summary>Reason of CertificateProvisioned when TLS is not used.</summary>
     public const string TlsNotEnabled = "TLSNotEnabled";

@@ -9,7 +9,7 @@ namespace Platform.ServingController.Reconcilers.Route.Builders;
 /// assigned yet, or names a revision that is gone, is left out (the activator answers 404 for it rather than
 /// routing to nothing); revisions are listed once each with their ready endpoints.
 /// </summary>
-public static class RouteTableBuilder
+internal static class RouteTableBuilder
 {
     /// <summary>Builds the table.</summary>
     /// <param name="routes">Every Route with its status.</param>

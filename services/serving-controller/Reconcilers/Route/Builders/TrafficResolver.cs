@@ -4,7 +4,7 @@ using Platform.Resources.Serving;
 namespace Platform.ServingController.Reconcilers.Route.Builders;
 
 /// <summary>How route URLs are formed. Local mode: domain <c>localhost</c> on the activator's port 8080.</summary>
-public sealed record RouteDomainOptions
+internal sealed record RouteDomainOptions
 {
     /// <summary>Configuration section.</summary>
     public const string Section = "Serving:Routes";
@@ -22,31 +22,31 @@ public sealed record RouteDomainOptions
 /// <summary>What the resolver needs to know about one revision.</summary>
 /// <param name="Name">The revision.</param>
 /// <param name="Ready">Its Ready condition status.</param>
-public sealed record RevisionFacts(string Name, string Ready);
+internal sealed record RevisionFacts(string Name, string Ready);
 
 /// <summary>What the resolver needs to know about one configuration.</summary>
 /// <param name="Name">The configuration.</param>
 /// <param name="LatestReadyRevisionName">Its latest ready revision, or null.</param>
 /// <param name="Ready">Its Ready condition status.</param>
-public sealed record ConfigurationFacts(string Name, string? LatestReadyRevisionName, string Ready);
+internal sealed record ConfigurationFacts(string Name, string? LatestReadyRevisionName, string Ready);
 
 /// <summary>A traffic problem: the AllTrafficAssigned condition it gives.</summary>
 /// <param name="Status"><c>False</c> (will not fix itself) or <c>Unknown</c> (waiting).</param>
 /// <param name="Reason">Knative's reason, e.g. <c>RevisionMissing</c>, <c>ConfigurationMissing</c>.</param>
 /// <param name="Message">What is wrong.</param>
-public sealed record TrafficProblem(string Status, string Reason, string Message);
+internal sealed record TrafficProblem(string Status, string Reason, string Message);
 
 /// <summary>The resolved traffic of a route, or the first problem.</summary>
 /// <param name="Traffic">Targets with revision names, percents, tags and tag URLs; null when <paramref name="Problem"/> is set.</param>
 /// <param name="Problem">Why the traffic cannot be assigned.</param>
-public sealed record ResolvedTraffic(IReadOnlyList<TrafficTarget>? Traffic, TrafficProblem? Problem);
+internal sealed record ResolvedTraffic(IReadOnlyList<TrafficTarget>? Traffic, TrafficProblem? Problem);
 
 /// <summary>
 /// Resolves a Route's <c>spec.traffic</c> to revisions, pure: <c>revisionName</c> must name a Ready revision;
 /// <c>configurationName</c> (latestRevision) takes the configuration's <c>latestReadyRevisionName</c>. Builds the
 /// route's URL, cluster-local address and tag URLs.
 /// </summary>
-public static class TrafficResolver
+internal static class TrafficResolver
 {
     /// <summary>Reason of a target naming a revision that does not exist or is not ready.</summary>
     public const string RevisionMissing = "RevisionMissing";

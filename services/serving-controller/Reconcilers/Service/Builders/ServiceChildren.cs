@@ -5,7 +5,7 @@ using Platform.Resources.Serving;
 namespace Platform.ServingController.Reconcilers.Service.Builders;
 
 /// <summary>Pure builders of the Configuration and the Route a Service owns (same name, same namespace).</summary>
-public static class ServiceChildren
+internal static class ServiceChildren
 {
     /// <summary>The Configuration of <paramref name="service"/>: its template, labelled and owned.</summary>
     public static ServingConfiguration MakeConfiguration(ServingService service)

@@ -9,7 +9,7 @@ namespace Platform.ServingController.Reconcilers.Service.Builders;
 /// the Configuration's Ready, RoutesReady from the Route's Ready (and only once the Route sends the
 /// <c>latestRevision</c> traffic to the Configuration's latest ready revision), Ready = both.
 /// </summary>
-public static class ServiceStatusBuilder
+internal static class ServiceStatusBuilder
 {
     /// <summary>Reason while a child has not observed its latest generation.</summary>
     public const string OutOfDate = "OutOfDate";
