@@ -8,7 +8,7 @@ namespace Platform.Workloads;
 /// <c>ContainerHealthy</c>, <c>Ready</c>, <c>Active</c>, <c>actualReplicas</c> (ready replicas) and
 /// <c>desiredReplicas</c>. Pure: the reconciler calls it with the backend's status and its clock.
 /// </summary>
-public static class RevisionConditions
+internal static class RevisionConditions
 {
     /// <summary>Reason while replicas are wanted and none is ready yet.</summary>
     public const string Deploying = "Deploying";

@@ -1,7 +1,7 @@
 namespace Platform.Workloads;
 
 /// <summary>Knative's labels on a revision and on everything built for it, and the runtime contract's env names.</summary>
-public static class ServingLabels
+internal static class ServingLabels
 {
     /// <summary>The Knative Service the revision belongs to.</summary>
     public const string Service = "serving.knative.dev/service";

@@ -6,7 +6,7 @@ using Platform.Workloads.Local;
 namespace Platform.Workloads;
 
 /// <summary>Registers a workload backend in a service's container.</summary>
-public static class WorkloadServiceCollectionExtensions
+internal static class WorkloadServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="LocalWorkloadBackend"/> as the singleton <see cref="IWorkloadBackend"/> (and as itself),

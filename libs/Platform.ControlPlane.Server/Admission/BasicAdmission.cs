@@ -16,7 +16,7 @@ namespace Platform.ControlPlane.Server.Admission;
 /// <c>metadata.name</c> follows the kind's DNS rule, labels and annotations are string maps with valid keys, and
 /// <c>spec</c>/<c>status</c>, when present, are objects. Fills no defaults.
 /// </summary>
-public sealed class BasicAdmission : IResourceAdmission
+internal sealed class BasicAdmission : IResourceAdmission
 {
     /// <inheritdoc />
     public AdmissionDecision Admit(ResourceKind kind, JsonObject obj, JsonObject? old)

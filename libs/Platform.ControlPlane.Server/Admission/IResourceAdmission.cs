@@ -16,7 +16,7 @@ namespace Platform.ControlPlane.Server.Admission;
 /// patch and apply, after the API has set <c>apiVersion</c>, <c>kind</c>, <c>metadata.name</c> and
 /// <c>metadata.namespace</c>. Must be pure and thread-safe; it must not keep or mutate the old object.
 /// </summary>
-public interface IResourceAdmission
+internal interface IResourceAdmission
 {
     /// <summary>
     /// Admits <paramref name="obj"/> (which the implementation may change and return) or refuses it with every
@@ -26,7 +26,7 @@ public interface IResourceAdmission
 }
 
 /// <summary>Either the admitted (possibly defaulted) object or the field errors.</summary>
-public sealed record AdmissionDecision
+internal sealed record AdmissionDecision
 {
     private AdmissionDecision(JsonObject? obj, IReadOnlyList<FieldError> errors) => (Object, Errors) = (obj, errors);
 

@@ -18,7 +18,7 @@ namespace Platform.ControlPlane.Server.Admission;
 /// update) and hands back the defaulted object as JSON. Chosen with <c>ControlPlane:Admission=knative</c>. The
 /// catalog re-stamps identity and timestamps afterwards, so the model's metadata formatting does not matter.
 /// </summary>
-public sealed class KnativeAdmission(ResourceSerializer serializer, ResourceAdmission admission) : IResourceAdmission
+internal sealed class KnativeAdmission(ResourceSerializer serializer, ResourceAdmission admission) : IResourceAdmission
 {
     /// <summary>Knative's kinds, defaults and rules.</summary>
     public static KnativeAdmission Default { get; } = new(ResourceSerializer.Default, ResourceAdmission.Knative);

@@ -9,7 +9,7 @@ using Platform.ControlPlane.Server.Watch;
 namespace Platform.ControlPlane.Server.Admission;
 
 /// <summary>Kubernetes' name rules (DNS-1123 label/subdomain, DNS-1035 label), as pure checks returning the reason.</summary>
-public static class NameRules
+internal static class NameRules
 {
     /// <summary>Null when <paramref name="name"/> satisfies <paramref name="rule"/>, else why not.</summary>
     public static string? Check(NameRule rule, string name) => rule switch

@@ -14,7 +14,7 @@ namespace Platform.ControlPlane.Server.Catalog;
 /// <see cref="IResourceStore"/> straight on the catalog, for reconcilers running in the process that hosts the
 /// API: same semantics as over HTTP without the round trip. Returns copies the caller may change.
 /// </summary>
-public sealed class InProcessResourceStore(ResourceCatalog catalog) : IResourceStore
+internal sealed class InProcessResourceStore(ResourceCatalog catalog) : IResourceStore
 {
     /// <inheritdoc />
     public string Target => "the control plane in this process";

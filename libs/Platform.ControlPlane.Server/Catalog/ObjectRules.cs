@@ -13,7 +13,7 @@ namespace Platform.ControlPlane.Server.Catalog;
 /// Kubernetes' object semantics as pure functions over JSON: which metadata the server owns, what a replace or a
 /// status update keeps, when <c>generation</c> moves, how <c>generateName</c> becomes a name.
 /// </summary>
-public static class ObjectRules
+internal static class ObjectRules
 {
     /// <summary>Metadata the server sets; values sent by clients are ignored.</summary>
     public static readonly IReadOnlyList<string> ServerMetadata =

@@ -36,7 +36,7 @@ public readonly record struct WriteResult(StoredObject? Object, ResourceError? E
 /// <summary>One document of an apply, its result.</summary>
 /// <param name="Action"><c>created</c>, <c>configured</c> or <c>unchanged</c>.</param>
 /// <param name="Object">The stored object.</param>
-public sealed record ApplyItem(string Action, StoredObject Object);
+internal sealed record ApplyItem(string Action, StoredObject Object);
 
 /// <summary>
 /// The control plane's authoritative model: every object in memory (reads never touch the store), writes
@@ -44,7 +44,7 @@ public sealed record ApplyItem(string Action, StoredObject Object);
 /// resourceVersion counter, Kubernetes' create/replace/status/delete semantics (generation, owner-reference
 /// cascade, finalizers) and the watch history.
 /// </summary>
-public sealed partial class ResourceCatalog
+internal sealed partial class ResourceCatalog
 {
     private sealed record Change(WatchEventType Type, ResourceKind Kind, JsonObject Object);
 

@@ -53,7 +53,7 @@ public sealed class StoredObject
 }
 
 /// <summary>A committed change, with its watch line (<c>{"type":...,"object":...}\n</c>) serialized once for all watchers.</summary>
-public sealed class StoredEvent
+internal sealed class StoredEvent
 {
     internal StoredEvent(WatchEventType type, StoredObject obj)
     {

@@ -9,7 +9,7 @@ using Platform.ControlPlane.Server.Watch;
 namespace Platform.ControlPlane.Server.Hosting;
 
 /// <summary>Settings of the control-plane API, bound from the <c>ControlPlane</c> configuration section.</summary>
-public sealed record ControlPlaneOptions
+internal sealed record ControlPlaneOptions
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "ControlPlane";

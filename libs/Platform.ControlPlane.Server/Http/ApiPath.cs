@@ -36,7 +36,7 @@ public enum RouteShape
 /// <param name="Namespace">Namespace, when the path has one.</param>
 /// <param name="Plural">Resource plural.</param>
 /// <param name="Name">Object name, when the path has one.</param>
-public sealed record ApiPath(RouteShape Shape, string Group = "", string Version = "", string? Namespace = null, string Plural = "", string? Name = null)
+internal sealed record ApiPath(RouteShape Shape, string Group = "", string Version = "", string? Namespace = null, string Plural = "", string? Name = null)
 {
     /// <summary>Group of our own endpoints (apply).</summary>
     public const string PlatformGroup = "platform.dev";

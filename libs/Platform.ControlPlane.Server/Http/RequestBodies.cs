@@ -15,7 +15,7 @@ using Platform.ControlPlane.Server.Watch;
 namespace Platform.ControlPlane.Server.Http;
 
 /// <summary>How a request body is written.</summary>
-public enum BodyFormat
+internal enum BodyFormat
 {
     /// <summary><c>application/json</c>.</summary>
     Json,
@@ -28,7 +28,7 @@ public enum BodyFormat
 }
 
 /// <summary>Reads request bodies: size limit, Content-Type, UTF-8, JSON or YAML, each failure a Kubernetes Status.</summary>
-public static class RequestBodies
+internal static class RequestBodies
 {
     /// <summary>The format named by Content-Type; patches accept only patch types.</summary>
     public static (BodyFormat Format, ResourceError? Error) FormatOf(string? contentType, bool patch)

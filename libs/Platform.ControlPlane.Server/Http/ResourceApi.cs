@@ -16,7 +16,7 @@ namespace Platform.ControlPlane.Server.Http;
 /// The Kubernetes-shaped HTTP surface under <c>/apis</c>: one handler that parses the path itself, so that every
 /// unknown path, kind or method answers with a Kubernetes <c>Status</c> rather than an empty 404/405.
 /// </summary>
-public static class ResourceApi
+internal static class ResourceApi
 {
     /// <summary>Handles any request under <c>/apis</c>.</summary>
     public static async Task HandleAsync(HttpContext context, string? rest)

@@ -14,7 +14,7 @@ using Platform.ControlPlane.Server.Watch;
 namespace Platform.ControlPlane.Server.Http;
 
 /// <summary>Writes answers: objects and lists as JSON (YAML when Accept asks for it), errors as Kubernetes Status.</summary>
-public static class Responses
+internal static class Responses
 {
     private const string Json = "application/json";
     private const string Yaml = "application/yaml";

@@ -27,7 +27,7 @@ namespace Platform.ControlPlane.Server.Persistence;
 /// previous write: a second control plane writing the same store makes the next transaction of the other fail
 /// (compare-and-set on the counter), so two instances cannot interleave their versions silently.
 /// </summary>
-public sealed partial class DaprResourcePersistence(DaprClient dapr, IOptions<ControlPlaneOptions> options, ILogger<DaprResourcePersistence> log) : IResourcePersistence
+internal sealed partial class DaprResourcePersistence(DaprClient dapr, IOptions<ControlPlaneOptions> options, ILogger<DaprResourcePersistence> log) : IResourcePersistence
 {
     private const int BulkChunk = 200;
     private readonly ControlPlaneOptions _options = options.Value;

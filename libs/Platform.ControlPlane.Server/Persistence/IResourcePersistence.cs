@@ -47,4 +47,4 @@ public sealed record PersistedWrite(ResourceKind Kind, string Namespace, string 
 }
 
 /// <summary>The state store was written by another control-plane instance since this one loaded it.</summary>
-public sealed class PersistenceConflictException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class PersistenceConflictException(string message, Exception? inner = null) : Exception(message, inner);

@@ -13,7 +13,7 @@ namespace Platform.ControlPlane.Server.Watch;
 /// <param name="Kind">The kind.</param>
 /// <param name="Namespace">The namespace, or null for every namespace.</param>
 /// <param name="Selector">Label selector on the event's object, or null.</param>
-public sealed record WatchFilter(ResourceKind Kind, string? Namespace, LabelSelector? Selector)
+internal sealed record WatchFilter(ResourceKind Kind, string? Namespace, LabelSelector? Selector)
 {
     /// <summary>True when the watcher wants <paramref name="obj"/>.</summary>
     public bool Matches(StoredObject obj) =>
@@ -26,7 +26,7 @@ public sealed record WatchFilter(ResourceKind Kind, string? Namespace, LabelSele
 /// The catalog calls <see cref="Publish"/> and <see cref="Subscribe"/> while holding its own lock so that a new
 /// watcher sees neither a gap nor a duplicate between its replay and the live events.
 /// </summary>
-public sealed class WatchHub(int historyCapacity, int bufferCapacity)
+internal sealed class WatchHub(int historyCapacity, int bufferCapacity)
 {
     private readonly Lock _lock = new();
     private readonly StoredEvent[] _history = new StoredEvent[Math.Max(1, historyCapacity)];
@@ -93,7 +93,7 @@ public sealed class WatchHub(int historyCapacity, int bufferCapacity)
 /// One watch: its initial events, then live ones. A watcher that falls <c>bufferCapacity</c> events behind is
 /// closed (its reader ends), as Kubernetes closes slow watches; the client resumes from the last version it saw.
 /// </summary>
-public sealed class Watcher : IDisposable
+internal sealed class Watcher : IDisposable
 {
     private readonly WatchHub _hub;
     private readonly Channel<StoredEvent> _live;

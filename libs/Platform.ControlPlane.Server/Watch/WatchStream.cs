@@ -16,7 +16,7 @@ namespace Platform.ControlPlane.Server.Watch;
 /// Writes a watcher to an HTTP response as Kubernetes does: status 200, chunked, one JSON line per event
 /// (<c>{"type":"ADDED","object":{...}}</c>), flushed as soon as no further event is waiting.
 /// </summary>
-public static class WatchStream
+internal static class WatchStream
 {
     /// <summary>Streams until the client goes, <paramref name="timeout"/> passes or the watcher closes.</summary>
     public static async Task WriteAsync(HttpContext context, Watcher watcher, TimeSpan? timeout)

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace Platform.ControlPlane.Store;
 
 /// <summary>Reads a failed answer back into a <see cref="ResourceError"/> (clients of the API).</summary>
-public static class StatusParser
+internal static class StatusParser
 {
     /// <summary>
     /// The error a failed answer carries: a Kubernetes <c>Status</c>, an RFC 7807 problem (our non-Kubernetes

@@ -5,7 +5,7 @@ using Platform.Resources.Validation;
 namespace Platform.Resources.Autoscaling;
 
 /// <summary>The <c>autoscaling.knative.dev/*</c> annotation keys, their values, and their parsing with validation.</summary>
-public static class AutoscalingAnnotations
+internal static class AutoscalingAnnotations
 {
     /// <summary>Annotation prefix.</summary>
     public const string Prefix = "autoscaling.knative.dev/";

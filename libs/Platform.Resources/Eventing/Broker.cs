@@ -100,7 +100,7 @@ public sealed class TriggerStatus : KnativeStatus
 }
 
 /// <summary>apiVersions of eventing.knative.dev.</summary>
-public static class EventingApi
+internal static class EventingApi
 {
     /// <summary>API group.</summary>
     public const string Group = "eventing.knative.dev";

@@ -25,7 +25,7 @@ public sealed record ReadError(int Document, string Path, string Message, int? L
 }
 
 /// <summary>Thrown by the convenience readers when a text holds no valid resource; carries every error.</summary>
-public sealed class ResourceFormatException : Exception
+internal sealed class ResourceFormatException : Exception
 {
     /// <summary>Creates the exception from the errors found.</summary>
     public ResourceFormatException(IReadOnlyList<ReadError> errors)

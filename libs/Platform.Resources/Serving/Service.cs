@@ -171,7 +171,7 @@ public sealed class DomainMappingStatus : KnativeStatus
 }
 
 /// <summary>apiVersions of serving.knative.dev.</summary>
-public static class ServingApi
+internal static class ServingApi
 {
     /// <summary>API group.</summary>
     public const string Group = "serving.knative.dev";

@@ -148,7 +148,7 @@ public sealed class ContainerSourceSpec : SourceSpec
 }
 
 /// <summary>apiVersions of sources.knative.dev.</summary>
-public static class SourcesApi
+internal static class SourcesApi
 {
     /// <summary>API group.</summary>
     public const string Group = "sources.knative.dev";

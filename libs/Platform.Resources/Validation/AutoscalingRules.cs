@@ -7,7 +7,7 @@ internal static class AutoscalingRules
 {
     public static void PodAutoscaler(PodAutoscaler pa, ErrorList errors)
     {
-        MetadataRules.Validate(pa.Metadata, NameRule.Dns1123Subdomain, errors);
+        MetadataRules.Validate(pa.Metadata, NameCheck.Dns1123Subdomain, errors);
         AutoscalingAnnotations.Parse(pa.Metadata.Annotations, "metadata.annotations", allowZeroInitialScale: true, errors);
         var spec = pa.Spec;
         if (spec.ContainerConcurrency is < 0 or > 1000) errors.Add("spec.containerConcurrency", "must be between 0 and 1000");

@@ -11,7 +11,7 @@ internal static class EventingRules
 {
     public static void Broker(Broker broker, ErrorList errors)
     {
-        MetadataRules.Validate(broker.Metadata, NameRule.Dns1123Subdomain, errors);
+        MetadataRules.Validate(broker.Metadata, NameCheck.Dns1123Subdomain, errors);
         if (broker.Metadata?.Annotations?.TryGetValue(Eventing.Broker.ClassAnnotation, out var cls) == true && string.IsNullOrEmpty(cls))
         {
             errors.Add(FieldPath.Key("metadata.annotations", Eventing.Broker.ClassAnnotation), "must not be empty");
@@ -27,7 +27,7 @@ internal static class EventingRules
 
     public static void Trigger(Trigger trigger, ErrorList errors)
     {
-        MetadataRules.Validate(trigger.Metadata, NameRule.Dns1123Subdomain, errors);
+        MetadataRules.Validate(trigger.Metadata, NameCheck.Dns1123Subdomain, errors);
         var spec = trigger.Spec;
         if (spec is null)
         {
@@ -145,14 +145,14 @@ internal static class EventingRules
 
     public static void Channel(Channel channel, ErrorList errors)
     {
-        MetadataRules.Validate(channel.Metadata, NameRule.Dns1123Subdomain, errors);
+        MetadataRules.Validate(channel.Metadata, NameCheck.Dns1123Subdomain, errors);
         ChannelTemplate(channel.Spec?.ChannelTemplate, "spec.channelTemplate", required: true, errors);
         Channelable(channel.Spec, errors);
     }
 
     public static void InMemoryChannel(InMemoryChannel channel, ErrorList errors)
     {
-        MetadataRules.Validate(channel.Metadata, NameRule.Dns1123Subdomain, errors);
+        MetadataRules.Validate(channel.Metadata, NameCheck.Dns1123Subdomain, errors);
         Channelable(channel.Spec, errors);
     }
 
@@ -206,7 +206,7 @@ internal static class EventingRules
 
     public static void Subscription(Subscription subscription, ErrorList errors)
     {
-        MetadataRules.Validate(subscription.Metadata, NameRule.Dns1123Subdomain, errors);
+        MetadataRules.Validate(subscription.Metadata, NameCheck.Dns1123Subdomain, errors);
         var spec = subscription.Spec;
         if (spec?.Channel is null)
         {
@@ -224,7 +224,7 @@ internal static class EventingRules
 
     public static void Sequence(Sequence sequence, ErrorList errors)
     {
-        MetadataRules.Validate(sequence.Metadata, NameRule.Dns1123Subdomain, errors);
+        MetadataRules.Validate(sequence.Metadata, NameCheck.Dns1123Subdomain, errors);
         var steps = sequence.Spec?.Steps;
         if (steps is not { Count: > 0 })
         {
@@ -251,7 +251,7 @@ internal static class EventingRules
 
     public static void Parallel(Flows.Parallel parallel, ErrorList errors)
     {
-        MetadataRules.Validate(parallel.Metadata, NameRule.Dns1123Subdomain, errors);
+        MetadataRules.Validate(parallel.Metadata, NameCheck.Dns1123Subdomain, errors);
         var branches = parallel.Spec?.Branches;
         if (branches is not { Count: > 0 })
         {

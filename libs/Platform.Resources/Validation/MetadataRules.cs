@@ -4,7 +4,7 @@ using Platform.Resources.Meta;
 namespace Platform.Resources.Validation;
 
 /// <summary>How an object's name is checked.</summary>
-internal enum NameRule
+internal enum NameCheck
 {
     Dns1035Label,
     Dns1123Subdomain,
@@ -19,7 +19,7 @@ internal sealed class ErrorList : List<FieldError>
 /// <summary>Rules on <c>metadata</c>: name, generateName, namespace, labels, annotations.</summary>
 internal static class MetadataRules
 {
-    public static void Validate(ObjectMeta? meta, NameRule rule, ErrorList errors, string path = "metadata")
+    public static void Validate(ObjectMeta? meta, NameCheck rule, ErrorList errors, string path = "metadata")
     {
         if (meta is null)
         {
@@ -44,7 +44,7 @@ internal static class MetadataRules
             var prefix = meta.GenerateName.TrimEnd('-');
             if (prefix.Length > 0)
             {
-                CheckName(prefix.Length > 58 ? prefix[..58] : prefix, rule == NameRule.DomainName ? NameRule.Dns1123Subdomain : rule, FieldPath.Child(path, "generateName"), errors);
+                CheckName(prefix.Length > 58 ? prefix[..58] : prefix, rule == NameCheck.DomainName ? NameCheck.Dns1123Subdomain : rule, FieldPath.Child(path, "generateName"), errors);
             }
         }
 
@@ -66,23 +66,23 @@ internal static class MetadataRules
         }
     }
 
-    public static void CheckName(string name, NameRule rule, string path, ErrorList errors)
+    public static void CheckName(string name, NameCheck rule, string path, ErrorList errors)
     {
         switch (rule)
         {
-            case NameRule.Dns1035Label when name.Length > 63:
+            case NameCheck.Dns1035Label when name.Length > 63:
                 errors.Add(path, "must be no more than 63 characters");
                 break;
-            case NameRule.Dns1035Label when !Names.IsDns1035Label(name):
+            case NameCheck.Dns1035Label when !Names.IsDns1035Label(name):
                 errors.Add(path, Names.Dns1035Message);
                 break;
-            case NameRule.Dns1123Subdomain when name.Length > 253:
+            case NameCheck.Dns1123Subdomain when name.Length > 253:
                 errors.Add(path, "must be no more than 253 characters");
                 break;
-            case NameRule.Dns1123Subdomain when !Names.IsDns1123Subdomain(name):
+            case NameCheck.Dns1123Subdomain when !Names.IsDns1123Subdomain(name):
                 errors.Add(path, Names.Dns1123SubdomainMessage);
                 break;
-            case NameRule.DomainName when !Names.IsDomainName(name):
+            case NameCheck.DomainName when !Names.IsDomainName(name):
                 errors.Add(path, "must be a fully qualified domain name (e.g. app.example.com)");
                 break;
         }

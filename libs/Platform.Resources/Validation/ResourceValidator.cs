@@ -106,7 +106,7 @@ public sealed class ResourceValidator
 }
 
 /// <summary>Fields Knative forbids changing once an object exists.</summary>
-public static class Immutability
+internal static class Immutability
 {
     /// <summary>Every forbidden change from <paramref name="previous"/> to <paramref name="next"/>.</summary>
     public static IReadOnlyList<FieldError> Check(Resource previous, Resource next, ResourceSerializer? serializer = null)

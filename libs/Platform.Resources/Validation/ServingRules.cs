@@ -11,7 +11,7 @@ internal sealed class ServingRules(ValidationOptions options)
 
     public void Service(Service service, ErrorList errors)
     {
-        MetadataRules.Validate(service.Metadata, NameRule.Dns1035Label, errors);
+        MetadataRules.Validate(service.Metadata, NameCheck.Dns1035Label, errors);
         MetadataRules.NoAutoscalingAnnotations(service.Metadata, errors);
         Template(service.Spec?.Template, service.Metadata?.Name, "spec.template", errors);
         Traffic(service.Spec?.Traffic, isService: true, service.Metadata?.Name, "spec.traffic", errors);
@@ -19,27 +19,27 @@ internal sealed class ServingRules(ValidationOptions options)
 
     public void Configuration(Configuration configuration, ErrorList errors)
     {
-        MetadataRules.Validate(configuration.Metadata, NameRule.Dns1035Label, errors);
+        MetadataRules.Validate(configuration.Metadata, NameCheck.Dns1035Label, errors);
         MetadataRules.NoAutoscalingAnnotations(configuration.Metadata, errors);
         Template(configuration.Spec?.Template, configuration.Metadata?.Name, "spec.template", errors);
     }
 
     public void Revision(Revision revision, ErrorList errors)
     {
-        MetadataRules.Validate(revision.Metadata, NameRule.Dns1035Label, errors);
+        MetadataRules.Validate(revision.Metadata, NameCheck.Dns1035Label, errors);
         AutoscalingAnnotations.Parse(revision.Metadata?.Annotations, "metadata.annotations", options.AllowZeroInitialScale, errors);
         RevisionSpec(revision.Spec, "spec", errors);
     }
 
     public void Route(Route route, ErrorList errors)
     {
-        MetadataRules.Validate(route.Metadata, NameRule.Dns1035Label, errors);
+        MetadataRules.Validate(route.Metadata, NameCheck.Dns1035Label, errors);
         Traffic(route.Spec?.Traffic, isService: false, route.Metadata?.Name, "spec.traffic", errors);
     }
 
     public static void DomainMapping(DomainMapping mapping, ErrorList errors)
     {
-        MetadataRules.Validate(mapping.Metadata, NameRule.DomainName, errors);
+        MetadataRules.Validate(mapping.Metadata, NameCheck.DomainName, errors);
         var reference = mapping.Spec?.Ref;
         if (reference is null)
         {
@@ -69,7 +69,7 @@ internal sealed class ServingRules(ValidationOptions options)
             if (!string.IsNullOrEmpty(meta.Name))
             {
                 var namePath = FieldPath.Child(metaPath, "name");
-                MetadataRules.CheckName(meta.Name, NameRule.Dns1035Label, namePath, errors);
+                MetadataRules.CheckName(meta.Name, NameCheck.Dns1035Label, namePath, errors);
                 if (!string.IsNullOrEmpty(parentName) && !meta.Name.StartsWith(parentName + "-", StringComparison.Ordinal))
                 {
                     errors.Add(namePath, $"must start with \"{parentName}-\"");
@@ -198,7 +198,7 @@ internal sealed class ServingRules(ValidationOptions options)
 
             if (hasRevision)
             {
-                MetadataRules.CheckName(target.RevisionName!, NameRule.Dns1035Label, FieldPath.Child(targetPath, "revisionName"), errors);
+                MetadataRules.CheckName(target.RevisionName!, NameCheck.Dns1035Label, FieldPath.Child(targetPath, "revisionName"), errors);
             }
 
             if (target.Tag is { } tag)

@@ -8,7 +8,7 @@ internal static class SourceRules
 {
     public static void PingSource(PingSource source, ErrorList errors)
     {
-        MetadataRules.Validate(source.Metadata, NameRule.Dns1123Subdomain, errors);
+        MetadataRules.Validate(source.Metadata, NameCheck.Dns1123Subdomain, errors);
         var spec = source.Spec ?? new PingSourceSpec();
         DestinationRules.Source(spec, "spec", errors);
 
@@ -60,7 +60,7 @@ internal static class SourceRules
 
     public static void ApiServerSource(ApiServerSource source, ErrorList errors)
     {
-        MetadataRules.Validate(source.Metadata, NameRule.Dns1123Subdomain, errors);
+        MetadataRules.Validate(source.Metadata, NameCheck.Dns1123Subdomain, errors);
         var spec = source.Spec ?? new ApiServerSourceSpec();
         DestinationRules.Source(spec, "spec", errors);
         if (spec.Resources is not { Count: > 0 })
@@ -104,7 +104,7 @@ internal static class SourceRules
 
     public static void SinkBinding(SinkBinding binding, ErrorList errors)
     {
-        MetadataRules.Validate(binding.Metadata, NameRule.Dns1123Subdomain, errors);
+        MetadataRules.Validate(binding.Metadata, NameCheck.Dns1123Subdomain, errors);
         var spec = binding.Spec ?? new SinkBindingSpec();
         DestinationRules.Source(spec, "spec", errors);
         if (spec.Subject is not { } subject)
@@ -131,7 +131,7 @@ internal static class SourceRules
 
     public static void ContainerSource(ContainerSource source, ErrorList errors)
     {
-        MetadataRules.Validate(source.Metadata, NameRule.Dns1123Subdomain, errors);
+        MetadataRules.Validate(source.Metadata, NameCheck.Dns1123Subdomain, errors);
         var spec = source.Spec ?? new ContainerSourceSpec();
         DestinationRules.Source(spec, "spec", errors);
         if (spec.Template?.Spec is not { } pod)

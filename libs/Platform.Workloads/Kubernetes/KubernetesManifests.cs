@@ -11,7 +11,7 @@ namespace Platform.Workloads.Kubernetes;
 /// <param name="Deployment">The revision's replicas.</param>
 /// <param name="Service">The revision's cluster address.</param>
 /// <param name="ScaledObject">KEDA's <c>keda.sh/v1alpha1</c> ScaledObject, scaling the Deployment through Platform's external-push scaler.</param>
-public sealed record KubernetesManifestSet(V1Deployment Deployment, V1Service Service, JsonObject ScaledObject)
+internal sealed record KubernetesManifestSet(V1Deployment Deployment, V1Service Service, JsonObject ScaledObject)
 {
     /// <summary>The three objects as JSON, in the order they should be applied.</summary>
     public IReadOnlyList<JsonObject> ToJson() =>
@@ -25,14 +25,14 @@ public sealed record KubernetesManifestSet(V1Deployment Deployment, V1Service Se
 /// <summary>The manifests of a revision, or why it cannot run in Kubernetes.</summary>
 /// <param name="Manifests">The manifests; null when <paramref name="Errors"/> is not empty.</param>
 /// <param name="Errors">What is missing, with field paths.</param>
-public sealed record KubernetesManifestBuild(KubernetesManifestSet? Manifests, IReadOnlyList<FieldError> Errors);
+internal sealed record KubernetesManifestBuild(KubernetesManifestSet? Manifests, IReadOnlyList<FieldError> Errors);
 
 /// <summary>
 /// Pure builders of the Kubernetes objects for a <see cref="RevisionWorkload"/>: a Deployment (user container with
 /// the runtime contract env and the readiness probe), a Service, and a KEDA ScaledObject with an
 /// <c>external-push</c> trigger pointing at Platform's autoscaler.
 /// </summary>
-public static class KubernetesManifests
+internal static class KubernetesManifests
 {
     /// <summary>KEDA's API version.</summary>
     public const string KedaApiVersion = "keda.sh/v1alpha1";

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Platform.Workloads.Kubernetes;
 
 /// <summary>Settings of the Kubernetes manifests built for revisions. Every default is documented on its property.</summary>
-public sealed record KubernetesWorkloadOptions
+internal sealed record KubernetesWorkloadOptions
 {
     /// <summary>Namespace Platform's control plane runs in (default <c>platform-system</c>).</summary>
     public string PlatformNamespace { get; init; } = "platform-system";

@@ -4,7 +4,7 @@ using System.Text;
 namespace Platform.Workloads.Local;
 
 /// <summary>Whether a Docker engine answers on its unix socket (<c>GET /_ping</c> → <c>200 OK</c>).</summary>
-public static class DockerEngine
+internal static class DockerEngine
 {
     /// <summary>True when the engine at <paramref name="socketPath"/> answers its ping within <paramref name="timeout"/>.</summary>
     public static async Task<bool> IsReachableAsync(string socketPath, TimeSpan timeout, CancellationToken cancellationToken = default)

@@ -1,7 +1,7 @@
 namespace Platform.Workloads.Local;
 
 /// <summary>Crash-loop back-off: initial, 2×, 4×, ... capped (Kubernetes' CrashLoopBackOff, shorter).</summary>
-public static class RestartBackoff
+internal static class RestartBackoff
 {
     /// <summary>The delay before restarting after the <paramref name="crashStreak"/>-th crash in a row (1-based); zero for none.</summary>
     public static TimeSpan Delay(int crashStreak, TimeSpan initial, TimeSpan max)

@@ -6,7 +6,7 @@ namespace Platform.Sidecar.Actors.Hosting;
 /// <summary>Reentrancy settings (<c>reentrancy</c> of <c>GET /dapr/config</c>).</summary>
 /// <param name="Enabled">Calls carrying the lock holder's <c>Dapr-Reentrancy-Id</c> enter without waiting (default false).</param>
 /// <param name="MaxStackDepth">Deepest nesting of reentrant calls (default 32).</param>
-public sealed record ActorReentrancy(bool Enabled, int MaxStackDepth)
+internal sealed record ActorReentrancy(bool Enabled, int MaxStackDepth)
 {
     /// <summary>Reentrancy off, Dapr's default.</summary>
     public static readonly ActorReentrancy Disabled = new(false, 32);
@@ -15,7 +15,7 @@ public sealed record ActorReentrancy(bool Enabled, int MaxStackDepth)
 /// <summary>Settings of one actor type: the app's defaults overridden by its <c>entitiesConfig</c> entry.</summary>
 /// <param name="IdleTimeout"><c>actorIdleTimeout</c> (default 60m).</param>
 /// <param name="Reentrancy"><c>reentrancy</c> (default off).</param>
-public sealed record ActorTypeSettings(TimeSpan IdleTimeout, ActorReentrancy Reentrancy);
+internal sealed record ActorTypeSettings(TimeSpan IdleTimeout, ActorReentrancy Reentrancy);
 
 /// <summary>What the app answers on <c>GET /dapr/config</c>: the actor types it hosts and how to run them.</summary>
 /// <param name="Entities">Actor types the app hosts.</param>
@@ -24,7 +24,7 @@ public sealed record ActorTypeSettings(TimeSpan IdleTimeout, ActorReentrancy Ree
 /// <param name="DrainOngoingCallTimeout"><c>drainOngoingCallTimeout</c> (default 60s).</param>
 /// <param name="DrainRebalancedActors"><c>drainRebalancedActors</c> (default true).</param>
 /// <param name="PerType">Settings from <c>entitiesConfig</c>, by type.</param>
-public sealed record ActorAppConfig(
+internal sealed record ActorAppConfig(
     IReadOnlyList<string> Entities,
     ActorTypeSettings Defaults,
     TimeSpan ScanInterval,

@@ -8,7 +8,7 @@ namespace Platform.Sidecar.Actors.Placement;
 /// type. Every sidecar computes the same answer from the same registry, and when an instance joins or leaves only the
 /// actors it wins or held move. Pure: the instance list is an argument.
 /// </summary>
-public static class ActorPlacement
+internal static class ActorPlacement
 {
     /// <summary>The host of <paramref name="actorType"/>/<paramref name="actorId"/>, or null when no instance hosts the type.</summary>
     public static AppInstance? Choose(string actorType, string actorId, IReadOnlyList<AppInstance> instances)

@@ -8,7 +8,7 @@ namespace Platform.Sidecar.Actors.Scheduling;
 /// <c>1.5h</c>, <c>250us</c>) and ISO 8601 (<c>PT5S</c>, <c>P1DT2H</c>), the latter optionally with a repetition
 /// count (<c>R5/PT1M</c>) where a period is expected. Pure: no clock, no I/O.
 /// </summary>
-public static partial class ActorDuration
+internal static partial class ActorDuration
 {
     /// <summary>Parses a duration without repetitions; false on anything else (including negative values).</summary>
     public static bool TryParse(string? text, out TimeSpan value)

@@ -11,7 +11,7 @@ namespace Platform.Sidecar.Actors.Scheduling;
 /// <param name="Period">Interval between firings; null fires once.</param>
 /// <param name="Repetitions">Total number of firings (<c>R5/…</c>); null is unbounded.</param>
 /// <param name="ExpiresAt">No firing after this time (<c>ttl</c>); null never expires.</param>
-public sealed record ActorSchedule(DateTimeOffset FirstDue, TimeSpan? Period, int? Repetitions, DateTimeOffset? ExpiresAt)
+internal sealed record ActorSchedule(DateTimeOffset FirstDue, TimeSpan? Period, int? Repetitions, DateTimeOffset? ExpiresAt)
 {
     /// <summary>
     /// Reads the API's <c>dueTime</c> (duration or RFC3339 time; empty = now), <c>period</c> (duration or
@@ -76,7 +76,7 @@ public sealed record ActorSchedule(DateTimeOffset FirstDue, TimeSpan? Period, in
 /// <summary>A parsed <see cref="ActorSchedule"/>, or the reason it was refused (naming the field).</summary>
 /// <param name="Schedule">The schedule when valid.</param>
 /// <param name="Error">Why the input was refused, e.g. <c>period: 'x' is not a duration</c>.</param>
-public sealed record ScheduleResult(ActorSchedule? Schedule, string? Error)
+internal sealed record ScheduleResult(ActorSchedule? Schedule, string? Error)
 {
     internal static ScheduleResult Fail(string error) => new(null, error);
 }

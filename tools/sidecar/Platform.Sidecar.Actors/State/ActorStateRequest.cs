@@ -8,7 +8,7 @@ namespace Platform.Sidecar.Actors.State;
 /// Reads the body of <c>PUT /v1.0/actors/{type}/{id}/state</c>:
 /// <c>[{"operation": "upsert"|"delete", "request": {"key", "value", "metadata"}}]</c>. Pure.
 /// </summary>
-public static class ActorStateRequest
+internal static class ActorStateRequest
 {
     /// <summary>The operations with their store keys (from <paramref name="storeKey"/>), or an error naming the field.</summary>
     public static (IReadOnlyList<StateOperation>? Operations, string? Error) Parse(JsonElement body, Func<string, string> storeKey)

@@ -8,7 +8,7 @@ namespace Platform.Sidecar.Core.PubSub;
 /// number, boolean and null literals, <c>== != &lt; &lt;= &gt; &gt;=</c>, <c>&amp;&amp;</c>, <c>||</c>, <c>!</c>, parentheses, and the
 /// string methods <c>startsWith</c>, <c>endsWith</c>, <c>contains</c>.
 /// </summary>
-public sealed class CelMatch
+internal sealed class CelMatch
 {
     private readonly Node _root;
 

@@ -9,7 +9,7 @@ namespace Platform.Sidecar.Core.PubSub;
 /// (every group gets every message, members of one group share it); messages published before any group exists
 /// are dropped, as in Dapr's in-memory component.
 /// </summary>
-public sealed class InMemoryPubSub(string name, ILogger<InMemoryPubSub> logger, int concurrency = 64) : IPubSub
+internal sealed class InMemoryPubSub(string name, ILogger<InMemoryPubSub> logger, int concurrency = 64) : IPubSub
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, Channel<PubSubMessage>>> _topics = new(StringComparer.Ordinal);
     private long _sequence;

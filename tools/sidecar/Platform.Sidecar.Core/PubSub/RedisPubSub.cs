@@ -14,7 +14,7 @@ namespace Platform.Sidecar.Core.PubSub;
 /// <param name="QueueDepth">queueDepth (100): messages per XREADGROUP.</param>
 /// <param name="Concurrency">concurrency (10): messages in flight to the app.</param>
 /// <param name="MaxLenApprox">maxLenApprox: XADD MAXLEN ~ bound, or null.</param>
-public sealed record RedisPubSubOptions(
+internal sealed record RedisPubSubOptions(
     ConfigurationOptions Configuration,
     string? ConsumerGroup,
     TimeSpan ProcessingTimeout,
@@ -48,7 +48,7 @@ public sealed record RedisPubSubOptions(
 }
 
 /// <summary>Builds StackExchange.Redis options from Dapr's Redis metadata.</summary>
-public static class RedisConnection
+internal static class RedisConnection
 {
     /// <summary>Options for redisHost, redisUsername, redisPassword, redisDB, enableTLS.</summary>
     public static ConfigurationOptions Options(ComponentSpec component)
@@ -72,7 +72,7 @@ public static class RedisConnection
 /// COUNT = queueDepth and BLOCK, <c>XACK</c> after the outcome, and <c>XAUTOCLAIM</c> of messages pending longer
 /// than processingTimeout every redeliverInterval.
 /// </summary>
-public sealed class RedisPubSub : IPubSub
+internal sealed class RedisPubSub : IPubSub
 {
     private static readonly RedisValue DataField = "data";
     private const int BlockMilliseconds = 1000;

@@ -6,7 +6,7 @@ namespace Platform.Sidecar.Core.State;
 /// <c>state.in-memory</c>: the same semantics as <see cref="RedisStateStore"/> (versions as ETags, strict ETag checks,
 /// all-or-nothing transactions, optional <c>ttlInSeconds</c>) held in this process only.
 /// </summary>
-public sealed class InMemoryStateStore : IStateStore
+internal sealed class InMemoryStateStore : IStateStore
 {
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();

@@ -8,7 +8,7 @@ namespace Platform.Sidecar.Core.State;
 /// <param name="Password"><c>redisPassword</c> (default none).</param>
 /// <param name="Username"><c>redisUsername</c> (default none).</param>
 /// <param name="Database"><c>redisDB</c> (default 0).</param>
-public sealed record RedisStateStoreOptions(string Host, string? Password, string? Username, int Database)
+internal sealed record RedisStateStoreOptions(string Host, string? Password, string? Username, int Database)
 {
     internal static RedisStateStoreOptions Read(string component, IReadOnlyDictionary<string, string> metadata)
     {
@@ -29,7 +29,7 @@ public sealed record RedisStateStoreOptions(string Host, string? Password, strin
 /// the ETag and grows by one on every write. ETag checks and transactions run as Lua scripts, so they are atomic.
 /// An ETag given for a missing key is a mismatch.
 /// </summary>
-public sealed class RedisStateStore : IStateStore, IAsyncDisposable, IDisposable
+internal sealed class RedisStateStore : IStateStore, IAsyncDisposable, IDisposable
 {
     private const string Mismatch = "PLATFORM_ETAG_MISMATCH";
 

@@ -28,7 +28,7 @@ public static class StateStoreFactory
 /// <summary>Settings every state store component understands.</summary>
 /// <param name="IsActorStateStore"><c>actorStateStore</c>: holds actor state and reminders (default false).</param>
 /// <param name="DefaultTimeToLive"><c>ttlInSeconds</c>: expiry applied to every write (default none).</param>
-public sealed record StateStoreOptions(bool IsActorStateStore, TimeSpan? DefaultTimeToLive)
+internal sealed record StateStoreOptions(bool IsActorStateStore, TimeSpan? DefaultTimeToLive)
 {
     internal static StateStoreOptions Read(string component, IReadOnlyDictionary<string, string> metadata) =>
         new(ComponentMetadata.Bool(component, metadata, "actorStateStore"),
