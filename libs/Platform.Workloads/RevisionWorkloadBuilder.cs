@@ -1,8 +1,8 @@
-using Platform.Serving.Contracts.Revisions;
 using Platform.Resources.Autoscaling;
 using Platform.Resources.Core;
 using Platform.Resources.Serving;
 using Platform.Resources.Validation;
+using Platform.Serving.Contracts.Revisions;
 
 namespace Platform.Workloads;
 

@@ -1,4 +1,3 @@
-using Platform.Serving.Contracts.Routing;
 namespace Platform.Activator;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Platform.Serving.Contracts.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Activator.Activation;
@@ -7,6 +6,7 @@ using Platform.Activator.Forwarding;
 using Platform.Activator.Routing;
 using Platform.Activator.Stats;
 using Platform.Activator.Throttling;
+using Platform.Serving.Contracts.Routing;
 
 namespace Platform.Activator;
 

@@ -4,9 +4,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Autoscaler.Actors;
 using Platform.Autoscaler.PodAutoscalers;
-using Platform.ControlPlane.Hosting;
 using Platform.Autoscaler.Revisions;
 using Platform.Autoscaler.Scaling;
+using Platform.ControlPlane.Hosting;
 
 namespace Platform.Autoscaler;
 

@@ -1,6 +1,5 @@
 using Platform.Autoscaler;
 using Platform.Autoscaler.Keda;
-using Platform.Autoscaler.Revisions;
 using Platform.Autoscaler.Stats;
 using Platform.ServiceDefaults;
 

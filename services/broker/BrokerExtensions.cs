@@ -6,7 +6,6 @@ using Platform.Broker.Reconciling;
 using Platform.Broker.Resources;
 using Platform.Broker.Routing;
 using Platform.Broker.Streams;
-using Platform.ControlPlane.Store;
 using Platform.ControlPlane.Hosting;
 
 namespace Platform.Broker;

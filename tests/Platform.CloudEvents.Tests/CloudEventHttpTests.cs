@@ -1,7 +1,6 @@
 using System.Text;
 using CloudNative.CloudEvents;
 using Microsoft.AspNetCore.Http;
-using Platform.CloudEvents;
 
 namespace Platform.CloudEvents.Tests;
 
@@ -94,8 +93,11 @@ public class CloudEventHttpTests
     {
         var original = new CloudEvent
         {
-            Id = "r1", Source = new Uri("/reply", UriKind.Relative), Type = "dev.reply",
-            DataContentType = "application/json", Data = System.Text.Json.JsonDocument.Parse("{\"ok\":true}").RootElement,
+            Id = "r1",
+            Source = new Uri("/reply", UriKind.Relative),
+            Type = "dev.reply",
+            DataContentType = "application/json",
+            Data = System.Text.Json.JsonDocument.Parse("{\"ok\":true}").RootElement,
         };
         original["knativebrokerttl"] = "254";
         var context = new DefaultHttpContext();

@@ -1,4 +1,3 @@
-using Platform.Resources;
 using Platform.Resources.Meta;
 using Platform.Resources.Serialization;
 

@@ -1,13 +1,12 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.ControlPlane.Http;
 using Platform.ControlPlane.Kinds;
 using Platform.ControlPlane.Server.Persistence;
-using Platform.ControlPlane.Http;
 
 namespace Platform.ServingController.Tests;
 

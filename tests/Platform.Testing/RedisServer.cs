@@ -1,6 +1,6 @@
-using Xunit;
 using System.Diagnostics;
 using StackExchange.Redis;
+using Xunit;
 
 namespace Platform.Testing;
 

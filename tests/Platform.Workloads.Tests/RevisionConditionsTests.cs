@@ -1,6 +1,6 @@
-using Platform.Serving.Contracts.Revisions;
 using Platform.Resources.Meta;
 using Platform.Resources.Serving;
+using Platform.Serving.Contracts.Revisions;
 
 namespace Platform.Workloads.Tests;
 

@@ -1,7 +1,7 @@
-using Platform.Serving.Contracts.Revisions;
 using Platform.Resources.Core;
 using Platform.Resources.Meta;
 using Platform.Resources.Serving;
+using Platform.Serving.Contracts.Revisions;
 
 namespace Platform.Workloads.Tests;
 

@@ -11,10 +11,10 @@ using Platform.Cli.Commands.Revision;
 using Platform.Cli.Commands.Route;
 using Platform.Cli.Commands.Service;
 using Platform.Cli.Commands.Source;
-using Platform.Cli.Commands.Subscription;
-using Platform.Cli.Commands.Trigger;
 using Platform.Cli.Commands.Status;
+using Platform.Cli.Commands.Subscription;
 using Platform.Cli.Commands.Test;
+using Platform.Cli.Commands.Trigger;
 using Platform.Cli.Commands.Up;
 using Platform.Cli.Output;
 

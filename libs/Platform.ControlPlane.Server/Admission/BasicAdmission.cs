@@ -1,13 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.ControlPlane.Kinds;
-using Platform.Resources.Validation;
 using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Catalog;
-using Platform.ControlPlane.Server.Hosting;
-using Platform.ControlPlane.Server.Http;
-using Platform.ControlPlane.Server.Persistence;
-using Platform.ControlPlane.Server.Watch;
+using Platform.Resources.Validation;
 
 namespace Platform.ControlPlane.Server.Admission;
 

@@ -1,10 +1,4 @@
 using Platform.ControlPlane.Kinds;
-using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Catalog;
-using Platform.ControlPlane.Server.Hosting;
-using Platform.ControlPlane.Server.Http;
-using Platform.ControlPlane.Server.Persistence;
-using Platform.ControlPlane.Server.Watch;
 
 namespace Platform.ControlPlane.Server.Admission;
 

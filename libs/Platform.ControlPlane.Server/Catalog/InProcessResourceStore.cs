@@ -1,12 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Platform.ControlPlane.Kinds;
-using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Admission;
-using Platform.ControlPlane.Server.Hosting;
 using Platform.ControlPlane.Server.Http;
-using Platform.ControlPlane.Server.Persistence;
 using Platform.ControlPlane.Server.Watch;
+using Platform.ControlPlane.Store;
 
 namespace Platform.ControlPlane.Server.Catalog;
 

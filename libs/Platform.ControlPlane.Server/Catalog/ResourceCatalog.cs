@@ -2,13 +2,12 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.ControlPlane.Kinds;
-using Platform.Resources.Validation;
-using Platform.ControlPlane.Store;
 using Platform.ControlPlane.Server.Admission;
 using Platform.ControlPlane.Server.Hosting;
-using Platform.ControlPlane.Server.Http;
 using Platform.ControlPlane.Server.Persistence;
 using Platform.ControlPlane.Server.Watch;
+using Platform.ControlPlane.Store;
+using Platform.Resources.Validation;
 
 namespace Platform.ControlPlane.Server.Catalog;
 

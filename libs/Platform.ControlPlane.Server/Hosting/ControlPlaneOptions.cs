@@ -1,11 +1,3 @@
-using Platform.ControlPlane.Kinds;
-using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Admission;
-using Platform.ControlPlane.Server.Catalog;
-using Platform.ControlPlane.Server.Http;
-using Platform.ControlPlane.Server.Persistence;
-using Platform.ControlPlane.Server.Watch;
-
 namespace Platform.ControlPlane.Server.Hosting;
 
 /// <summary>Settings of the control-plane API, bound from the <c>ControlPlane</c> configuration section.</summary>

@@ -6,12 +6,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.ControlPlane.Kinds;
-using Platform.ControlPlane.Store;
 using Platform.ControlPlane.Server.Admission;
 using Platform.ControlPlane.Server.Catalog;
 using Platform.ControlPlane.Server.Http;
 using Platform.ControlPlane.Server.Persistence;
-using Platform.ControlPlane.Server.Watch;
+using Platform.ControlPlane.Store;
 
 namespace Platform.ControlPlane.Server.Hosting;
 

@@ -1,11 +1,5 @@
 using System.Text.Json.Nodes;
 using Platform.ControlPlane.Kinds;
-using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Admission;
-using Platform.ControlPlane.Server.Catalog;
-using Platform.ControlPlane.Server.Hosting;
-using Platform.ControlPlane.Server.Persistence;
-using Platform.ControlPlane.Server.Watch;
 
 namespace Platform.ControlPlane.Server.Http;
 

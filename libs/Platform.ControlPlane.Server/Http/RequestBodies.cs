@@ -2,15 +2,9 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Platform.Resources.Serialization;
 using Microsoft.AspNetCore.Http;
-using Platform.ControlPlane.Kinds;
 using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Admission;
-using Platform.ControlPlane.Server.Catalog;
-using Platform.ControlPlane.Server.Hosting;
-using Platform.ControlPlane.Server.Persistence;
-using Platform.ControlPlane.Server.Watch;
+using Platform.Resources.Serialization;
 
 namespace Platform.ControlPlane.Server.Http;
 

@@ -3,12 +3,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Platform.ControlPlane.Kinds;
-using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Admission;
 using Platform.ControlPlane.Server.Catalog;
 using Platform.ControlPlane.Server.Hosting;
-using Platform.ControlPlane.Server.Persistence;
 using Platform.ControlPlane.Server.Watch;
+using Platform.ControlPlane.Store;
 
 namespace Platform.ControlPlane.Server.Http;
 
@@ -36,7 +34,9 @@ internal static class ResourceApi
                 {
                     await Responses.WriteNodeAsync(context, new JsonObject
                     {
-                        ["kind"] = "APIResourceList", ["apiVersion"] = "v1", ["groupVersion"] = $"{ApiPath.PlatformGroup}/v1",
+                        ["kind"] = "APIResourceList",
+                        ["apiVersion"] = "v1",
+                        ["groupVersion"] = $"{ApiPath.PlatformGroup}/v1",
                         ["resources"] = new JsonArray(new JsonObject { ["name"] = "apply", ["namespaced"] = false, ["kind"] = "ApplyResult", ["verbs"] = new JsonArray("create") }),
                     }, 200);
                     return;

@@ -1,15 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Platform.Resources.Serialization;
 using Microsoft.AspNetCore.Http;
 using Platform.ControlPlane.Kinds;
-using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Admission;
 using Platform.ControlPlane.Server.Catalog;
-using Platform.ControlPlane.Server.Hosting;
-using Platform.ControlPlane.Server.Persistence;
-using Platform.ControlPlane.Server.Watch;
+using Platform.ControlPlane.Store;
+using Platform.Resources.Serialization;
 
 namespace Platform.ControlPlane.Server.Http;
 

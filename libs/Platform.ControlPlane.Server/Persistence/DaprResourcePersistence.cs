@@ -4,13 +4,7 @@ using System.Text.Json.Nodes;
 using Dapr.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Platform.ControlPlane.Kinds;
-using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Admission;
-using Platform.ControlPlane.Server.Catalog;
 using Platform.ControlPlane.Server.Hosting;
-using Platform.ControlPlane.Server.Http;
-using Platform.ControlPlane.Server.Watch;
 
 namespace Platform.ControlPlane.Server.Persistence;
 

@@ -1,11 +1,7 @@
 using System.Threading.Channels;
 using Platform.ControlPlane.Kinds;
-using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Admission;
 using Platform.ControlPlane.Server.Catalog;
-using Platform.ControlPlane.Server.Hosting;
-using Platform.ControlPlane.Server.Http;
-using Platform.ControlPlane.Server.Persistence;
+using Platform.ControlPlane.Store;
 
 namespace Platform.ControlPlane.Server.Watch;
 

@@ -2,13 +2,6 @@ using System.Buffers;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Platform.ControlPlane.Kinds;
-using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Admission;
-using Platform.ControlPlane.Server.Catalog;
-using Platform.ControlPlane.Server.Hosting;
-using Platform.ControlPlane.Server.Http;
-using Platform.ControlPlane.Server.Persistence;
 
 namespace Platform.ControlPlane.Server.Watch;
 

@@ -15,9 +15,22 @@ public readonly partial record struct Quantity(string Value)
 {
     private static readonly Dictionary<string, decimal> Suffixes = new(StringComparer.Ordinal)
     {
-        [""] = 1m, ["n"] = 1e-9m, ["u"] = 1e-6m, ["m"] = 1e-3m, ["k"] = 1e3m, ["M"] = 1e6m, ["G"] = 1e9m, ["T"] = 1e12m,
-        ["P"] = 1e15m, ["E"] = 1e18m, ["Ki"] = 1024m, ["Mi"] = 1024m * 1024, ["Gi"] = 1024m * 1024 * 1024,
-        ["Ti"] = 1024m * 1024 * 1024 * 1024, ["Pi"] = 1024m * 1024 * 1024 * 1024 * 1024, ["Ei"] = 1024m * 1024 * 1024 * 1024 * 1024 * 1024,
+        [""] = 1m,
+        ["n"] = 1e-9m,
+        ["u"] = 1e-6m,
+        ["m"] = 1e-3m,
+        ["k"] = 1e3m,
+        ["M"] = 1e6m,
+        ["G"] = 1e9m,
+        ["T"] = 1e12m,
+        ["P"] = 1e15m,
+        ["E"] = 1e18m,
+        ["Ki"] = 1024m,
+        ["Mi"] = 1024m * 1024,
+        ["Gi"] = 1024m * 1024 * 1024,
+        ["Ti"] = 1024m * 1024 * 1024 * 1024,
+        ["Pi"] = 1024m * 1024 * 1024 * 1024 * 1024,
+        ["Ei"] = 1024m * 1024 * 1024 * 1024 * 1024 * 1024,
     };
 
     [GeneratedRegex(@"^([+-]?[0-9]*\.?[0-9]+)(?:([eE][+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$")]

@@ -1,5 +1,4 @@
 using Platform.Resources.Autoscaling;
-using Platform.Resources.Core;
 using Platform.Resources.Serving;
 
 namespace Platform.Resources.Validation;

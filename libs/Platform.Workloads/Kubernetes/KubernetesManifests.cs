@@ -1,9 +1,9 @@
-using Platform.Serving.Contracts.Revisions;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Platform.Resources.Validation;
+using Platform.Serving.Contracts.Revisions;
 
 namespace Platform.Workloads.Kubernetes;
 

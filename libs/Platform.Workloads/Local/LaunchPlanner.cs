@@ -1,5 +1,5 @@
-using Platform.Serving.Contracts.Revisions;
 using System.Globalization;
+using Platform.Serving.Contracts.Revisions;
 
 namespace Platform.Workloads.Local;
 

@@ -1,9 +1,9 @@
-using Platform.Serving.Contracts.Revisions;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Platform.Serving.Contracts.Revisions;
 
 namespace Platform.Workloads.Local;
 

@@ -119,13 +119,12 @@ internal sealed class RevisionLogs
             // Bounded so a stalled reader cannot grow memory without limit; it loses the oldest lines instead.
             var follower = new Follower(replica, Channel.CreateBounded<LogLine>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true }));
             _followers.Add(follower);
-            return (kept, follower.Channel.Reader, () =>
+            return (kept, follower.Channel.Reader, Unfollow);
+
+            void Unfollow()
             {
-                lock (_gate)
-                {
-                    _followers.Remove(follower);
-                }
-            });
+                lock (_gate) _followers.Remove(follower);
+            }
         }
     }
 

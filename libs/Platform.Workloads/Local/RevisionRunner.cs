@@ -1,6 +1,6 @@
-using Platform.Serving.Contracts.Revisions;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Platform.Serving.Contracts.Revisions;
 
 namespace Platform.Workloads.Local;
 

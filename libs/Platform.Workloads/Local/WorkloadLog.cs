@@ -1,5 +1,5 @@
-using Platform.Serving.Contracts.Revisions;
 using Microsoft.Extensions.Logging;
+using Platform.Serving.Contracts.Revisions;
 
 namespace Platform.Workloads.Local;
 

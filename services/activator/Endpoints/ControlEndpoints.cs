@@ -1,9 +1,9 @@
-using Platform.Serving.Contracts.Routing;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Activator.Routing;
 using Platform.Activator.Stats;
 using Platform.Activator.Throttling;
+using Platform.Serving.Contracts.Routing;
 
 namespace Platform.Activator.Endpoints;
 

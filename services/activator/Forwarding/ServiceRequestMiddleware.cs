@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 using Platform.Activator.Routing;
 using Platform.Activator.Stats;
 using Platform.Activator.Throttling;

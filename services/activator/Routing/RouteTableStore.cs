@@ -1,6 +1,5 @@
-using Platform.Serving.Contracts.Routing;
-using Microsoft.Extensions.Logging;
 using Platform.Activator.Throttling;
+using Platform.Serving.Contracts.Routing;
 
 namespace Platform.Activator.Routing;
 

@@ -1,5 +1,5 @@
-using Platform.Serving.Contracts.Routing;
 using System.Globalization;
+using Platform.Serving.Contracts.Routing;
 
 namespace Platform.Activator.Routing;
 

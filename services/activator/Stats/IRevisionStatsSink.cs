@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Json;
 using Dapr.Client;
 using Platform.Serving.Contracts.Stats;
 

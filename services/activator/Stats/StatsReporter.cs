@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-
 namespace Platform.Activator.Stats;
 
 /// <summary>Every <see cref="ActivatorOptions.StatsInterval"/>, closes the windows and sends one batch to the sink.</summary>

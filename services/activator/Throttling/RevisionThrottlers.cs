@@ -1,8 +1,6 @@
-using Platform.Serving.Contracts.Routing;
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
 using Platform.Activator.Activation;
-using Platform.Activator.Routing;
+using Platform.Serving.Contracts.Routing;
 
 namespace Platform.Activator.Throttling;
 

@@ -1,10 +1,9 @@
-using Platform.Serving.Contracts.Revisions;
 using Dapr.Actors;
 using Dapr.Actors.Client;
-using Platform.Autoscaler.Metrics;
-using Platform.Serving.Contracts.Stats;
 using Platform.Autoscaler.Revisions;
 using Platform.Autoscaler.Scaling;
+using Platform.Serving.Contracts.Revisions;
+using Platform.Serving.Contracts.Stats;
 
 namespace Platform.Autoscaler.Actors;
 

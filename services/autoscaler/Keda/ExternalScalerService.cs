@@ -1,6 +1,5 @@
 using Externalscaler;
 using Grpc.Core;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Autoscaler.PodAutoscalers;
 using Platform.Autoscaler.Scaling;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging;
 using Platform.Autoscaler.Revisions;
 using Platform.Autoscaler.Scaling;
 using Platform.ControlPlane.Informers;

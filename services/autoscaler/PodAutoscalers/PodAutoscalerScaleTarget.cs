@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Platform.Autoscaler.Revisions;
 using Platform.Autoscaler.Scaling;
 using Platform.ControlPlane.Kinds;

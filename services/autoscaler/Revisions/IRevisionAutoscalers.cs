@@ -1,7 +1,6 @@
-using Platform.Serving.Contracts.Revisions;
-using Platform.Autoscaler.Metrics;
-using Platform.Serving.Contracts.Stats;
 using Platform.Autoscaler.Scaling;
+using Platform.Serving.Contracts.Revisions;
+using Platform.Serving.Contracts.Stats;
 
 namespace Platform.Autoscaler.Revisions;
 

@@ -1,6 +1,5 @@
-using Platform.Serving.Contracts.Revisions;
-using Microsoft.Extensions.Logging;
 using Platform.Autoscaler.Scaling;
+using Platform.Serving.Contracts.Revisions;
 
 namespace Platform.Autoscaler.Revisions;
 

@@ -1,5 +1,5 @@
-using Platform.Serving.Contracts.Revisions;
 using Platform.Autoscaler.Metrics;
+using Platform.Serving.Contracts.Revisions;
 using Platform.Serving.Contracts.Stats;
 
 namespace Platform.Autoscaler.Scaling;
@@ -25,7 +25,7 @@ internal sealed class RevisionAutoscaler
 {
     private BucketWindow _concurrency;
     private BucketWindow _rps;
-    private DeciderState _decider;
+    private readonly DeciderState _decider;
 
     /// <summary>
     /// A new revision's autoscaler: activating, at its initial scale bounded by min/max-scale. When

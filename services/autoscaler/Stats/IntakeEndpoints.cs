@@ -1,11 +1,10 @@
-using Platform.Serving.Contracts.Revisions;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Platform.Autoscaler.Metrics;
-using Platform.Serving.Contracts.Stats;
 using Platform.Autoscaler.PodAutoscalers;
 using Platform.Autoscaler.Revisions;
 using Platform.Autoscaler.Scaling;
+using Platform.Serving.Contracts.Revisions;
+using Platform.Serving.Contracts.Stats;
 
 namespace Platform.Autoscaler.Stats;
 

@@ -1,18 +1,10 @@
-using Platform.Broker.Reconciling.Planners;
 using Platform.Broker.Addressing;
+using Platform.Broker.Reconciling.Planners;
 using Platform.Broker.Resources;
 using Platform.Broker.Routing;
 using Platform.Broker.Streams;
-using Platform.Broker.Topics;
-using Platform.Eventing.Filters.Filters;
-using Platform.Resources.Duck;
-using Platform.Resources.Eventing;
-using Platform.Resources.Flows;
-using Platform.Resources.Messaging;
-using Platform.Resources.Meta;
 using Platform.ControlPlane.Kinds;
-using FlowParallel = Platform.Resources.Flows.Parallel;
-using EventBroker = Platform.Resources.Eventing.Broker;
+using Platform.Resources.Meta;
 
 namespace Platform.Broker.Reconciling;
 

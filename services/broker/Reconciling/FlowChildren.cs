@@ -1,12 +1,12 @@
 using System.Text.Json.Nodes;
 using Platform.Broker.Addressing;
+using Platform.Broker.Resources;
+using Platform.ControlPlane.Kinds;
 using Platform.Resources.Duck;
 using Platform.Resources.Flows;
 using Platform.Resources.Messaging;
 using Platform.Resources.Meta;
 using Platform.Resources.Serialization;
-using Platform.ControlPlane.Kinds;
-using Platform.Broker.Resources;
 using FlowParallel = Platform.Resources.Flows.Parallel;
 
 namespace Platform.Broker.Reconciling;

@@ -1,14 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Platform.Broker.Configuration;
 using Platform.Broker.Addressing;
+using Platform.Broker.Configuration;
 using Platform.Broker.Resources;
 using Platform.Broker.Routing;
 using Platform.Broker.Streams;
+using Platform.ControlPlane.Store;
 using Platform.Resources.Flows;
 using Platform.Resources.Meta;
 using Platform.Resources.Serialization;
-using Platform.ControlPlane.Store;
 using FlowParallel = Platform.Resources.Flows.Parallel;
 
 namespace Platform.Broker.Reconciling;

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Platform.Resources.Meta;
-using Platform.Resources.Serialization;
 using Platform.ControlPlane.Kinds;
 using Platform.ControlPlane.Store;
+using Platform.Resources.Meta;
+using Platform.Resources.Serialization;
 
 namespace Platform.Broker.Resources;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.ControlPlane.Informers;
 using Platform.ControlPlane.Kinds;
@@ -9,7 +7,6 @@ using Platform.ServingController.Reconcilers.Configuration;
 using Platform.ServingController.Reconcilers.Revision;
 using Platform.ServingController.Reconcilers.Route;
 using Platform.ServingController.Reconcilers.Service;
-using Platform.ServingController.Reconcilers.Service.Builders;
 using Platform.Workloads;
 
 namespace Platform.ServingController.Reconcilers;

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Platform.Resources.Defaulting;
 using Platform.Resources.Meta;
 using Platform.Resources.Serialization;
-using Platform.Resources.Serving;
 
 namespace Platform.ServingController.Reconcilers;
 

@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Platform.Resources.Meta;
 using Platform.ControlPlane.Kinds;
 using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Catalog;
+using Platform.Resources.Meta;
 
 namespace Platform.ServingController.Reconcilers;
 

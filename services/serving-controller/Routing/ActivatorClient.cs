@@ -1,7 +1,7 @@
 using Dapr.Client;
 using Microsoft.Extensions.Options;
-using Platform.ServingController.Hosting;
 using Platform.Serving.Contracts.Routing;
+using Platform.ServingController.Hosting;
 
 namespace Platform.ServingController.Routing;
 

@@ -1,13 +1,10 @@
-using Platform.Serving.Contracts.Routing;
-using Platform.Serving.Contracts.Revisions;
 using System.Net;
-using System.Net.Http.Json;
-using Microsoft.Extensions.Logging;
 using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
+using Platform.Serving.Contracts.Revisions;
+using Platform.Serving.Contracts.Routing;
 using Platform.ServingController.Reconcilers;
 using Platform.ServingController.Reconcilers.Route.Builders;
-using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Catalog;
 using Platform.Workloads;
 
 namespace Platform.ServingController.Routing;

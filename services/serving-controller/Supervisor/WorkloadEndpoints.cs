@@ -1,13 +1,7 @@
 using Platform.ControlPlane.Kinds;
-using Platform.Serving.Contracts.Revisions;
-using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Platform.ServingController.Reconcilers;
-using Platform.ServingController.Reconcilers.Service;
 using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Catalog;
+using Platform.Serving.Contracts.Revisions;
+using Platform.ServingController.Reconcilers;
 using Platform.Workloads;
 
 namespace Platform.ServingController.Supervisor;

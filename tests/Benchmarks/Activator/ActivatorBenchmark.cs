@@ -1,10 +1,8 @@
-using Platform.Serving.Contracts.Routing;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Platform.Activator;
@@ -12,6 +10,7 @@ using Platform.Activator.Activation;
 using Platform.Activator.Routing;
 using Platform.Activator.Stats;
 using Platform.Benchmarks.Harness;
+using Platform.Serving.Contracts.Routing;
 using Platform.Testing;
 
 namespace Platform.Benchmarks.Activator;
@@ -105,7 +104,8 @@ public sealed class ActivatorBenchmark : IBenchmark
             await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), ct);
             return new NetworkStream(socket, ownsSocket: true);
         },
-    }) { Timeout = TimeSpan.FromSeconds(10) };
+    })
+    { Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary>Latencies (ms) of one slice and its failures.</summary>
     private sealed record Sample(double[] Latencies, int Failed, double Seconds);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using Dapr.Actors;
 using Dapr.Actors.Runtime;
 using Microsoft.AspNetCore.Builder;

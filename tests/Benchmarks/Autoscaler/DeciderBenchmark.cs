@@ -1,9 +1,9 @@
-using Platform.Serving.Contracts.Revisions;
 using System.Diagnostics;
 using Platform.Autoscaler.Metrics;
-using Platform.Serving.Contracts.Stats;
 using Platform.Autoscaler.Scaling;
 using Platform.Benchmarks.Harness;
+using Platform.Serving.Contracts.Revisions;
+using Platform.Serving.Contracts.Stats;
 
 namespace Platform.Benchmarks.Autoscaler;
 

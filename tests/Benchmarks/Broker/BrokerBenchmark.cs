@@ -5,9 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Platform.Benchmarks.Harness;
@@ -310,9 +308,14 @@ public sealed class BrokerBenchmark : IBenchmark
             var brokerPort = FreePort.Next();
             t.Start(broker, [], new()
             {
-                ["APP_PORT"] = brokerPort.ToString(), ["DAPR_GRPC_PORT"] = grpc.ToString(), ["DAPR_HTTP_PORT"] = http.ToString(),
-                ["ResourceStore__Url"] = $"http://127.0.0.1:{cpPort}/", ["Broker__IngressUrl"] = $"http://127.0.0.1:{brokerPort}",
-                ["Broker__MaxInFlightPerSubscriber"] = "32", ["Broker__ResyncInterval"] = "00:00:01", ["Logging__LogLevel__Default"] = "Warning",
+                ["APP_PORT"] = brokerPort.ToString(),
+                ["DAPR_GRPC_PORT"] = grpc.ToString(),
+                ["DAPR_HTTP_PORT"] = http.ToString(),
+                ["ResourceStore__Url"] = $"http://127.0.0.1:{cpPort}/",
+                ["Broker__IngressUrl"] = $"http://127.0.0.1:{brokerPort}",
+                ["Broker__MaxInFlightPerSubscriber"] = "32",
+                ["Broker__ResyncInterval"] = "00:00:01",
+                ["Logging__LogLevel__Default"] = "Warning",
             });
             t.Broker = t._processes[^1];
             t._ingress = new Uri($"http://127.0.0.1:{brokerPort}/");
@@ -360,7 +363,8 @@ public sealed class BrokerBenchmark : IBenchmark
             for (var i = 0; i < triggers; i++)
                 await CreateAsync("eventing.knative.dev", "triggers", ns, new JsonObject
                 {
-                    ["apiVersion"] = "eventing.knative.dev/v1", ["kind"] = "Trigger",
+                    ["apiVersion"] = "eventing.knative.dev/v1",
+                    ["kind"] = "Trigger",
                     ["metadata"] = new JsonObject { ["name"] = $"t{i}", ["namespace"] = ns },
                     ["spec"] = new JsonObject { ["broker"] = "default", ["filter"] = new JsonObject { ["attributes"] = new JsonObject { ["type"] = "bench" } }, ["subscriber"] = new JsonObject { ["uri"] = sink.ToString() } },
                 }, cancellationToken);

@@ -9,9 +9,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Platform.Benchmarks.Harness;
-using Platform.ServiceDefaults;
-using Platform.ControlPlane.Server.Http;
 using Platform.ControlPlane.Server.Hosting;
+using Platform.ServiceDefaults;
 
 namespace Platform.Benchmarks.ControlPlane;
 

@@ -162,7 +162,7 @@ public sealed class SidecarPubSubBenchmark : IBenchmark
                         signal.Writer.TryWrite(Interlocked.Increment(ref delivered));
                     }
             }
-        });
+        }, CancellationToken.None);
 
         async Task RunAsync(int count, int parallel)
         {

@@ -1,4 +1,3 @@
-using Platform.Serving.Contracts.Routing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -9,10 +8,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Activator.Activation;
-using Platform.Activator.Routing;
 using Platform.Activator.Stats;
 using Platform.Activator.Throttling;
 using Platform.ServiceDefaults;
+using Platform.Serving.Contracts.Routing;
 
 namespace Platform.Activator.Tests.Integration;
 
@@ -152,17 +151,21 @@ internal sealed class TestActivator : IAsyncDisposable
     /// <summary>One service with one revision per backend share: ("hello-00001", 50, null, endpoints...).</summary>
     public static RouteTable Table(string service, int cc, int? timeoutSeconds, string? visibility,
         params (string Revision, int Percent, string? Tag, string[] Endpoints)[] targets) => new()
-    {
-        Services = [new ServiceRoute
+        {
+            Services = [new ServiceRoute
         {
             Namespace = "default", Name = service, Visibility = visibility,
             Traffic = targets.Select(t => new RouteTarget { RevisionName = t.Revision, Percent = t.Percent, Tag = t.Tag }).ToList(),
         }],
-        Revisions = targets.Select(t => new RevisionRoute
-        {
-            Namespace = "default", Name = t.Revision, ContainerConcurrency = cc, TimeoutSeconds = timeoutSeconds, Endpoints = t.Endpoints,
-        }).ToList(),
-    };
+            Revisions = targets.Select(t => new RevisionRoute
+            {
+                Namespace = "default",
+                Name = t.Revision,
+                ContainerConcurrency = cc,
+                TimeoutSeconds = timeoutSeconds,
+                Endpoints = t.Endpoints,
+            }).ToList(),
+        };
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -1,6 +1,6 @@
-using Platform.Serving.Contracts.Routing;
 using System.Net;
 using Platform.Activator.Routing;
+using Platform.Serving.Contracts.Routing;
 
 namespace Platform.Activator.Tests.Routing;
 

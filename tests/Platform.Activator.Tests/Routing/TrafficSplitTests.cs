@@ -1,5 +1,5 @@
-using Platform.Serving.Contracts.Routing;
 using Platform.Activator.Routing;
+using Platform.Serving.Contracts.Routing;
 
 namespace Platform.Activator.Tests.Routing;
 

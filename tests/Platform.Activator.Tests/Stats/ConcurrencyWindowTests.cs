@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using Platform.Activator;
 using Platform.Activator.Stats;
 
 namespace Platform.Activator.Tests.Stats;

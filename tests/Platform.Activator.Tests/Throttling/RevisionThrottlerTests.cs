@@ -93,7 +93,7 @@ public class RevisionThrottlerTests
 
         // Back to zero: the next stretch pokes again.
         t.Update(0, TimeSpan.FromSeconds(300), []);
-        _ = t.AcquireAsync(CancellationToken.None);
+        _ = t.AcquireAsync(CancellationToken.None).AsTask();
         Assert.Equal(2, _pokes);
     }
 
@@ -102,7 +102,7 @@ public class RevisionThrottlerTests
     {
         var t = Throttler(1, "127.0.0.1:9001");
         await t.AcquireAsync(CancellationToken.None);
-        _ = t.AcquireAsync(CancellationToken.None);
+        _ = t.AcquireAsync(CancellationToken.None).AsTask();
         Assert.Equal(0, _pokes);
     }
 

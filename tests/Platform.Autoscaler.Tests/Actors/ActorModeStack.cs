@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Platform.Autoscaler.Tests.Keda;
 using System.Text.Json.Nodes;
+using Platform.Autoscaler.Tests.Keda;
 using Platform.ControlPlane.Kinds;
 using Platform.ControlPlane.Store;
 using Platform.Testing;

@@ -1,13 +1,12 @@
-using Platform.Serving.Contracts.Revisions;
 using Dapr.Actors;
 using Dapr.Actors.Runtime;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Platform.Autoscaler.Actors;
-using Platform.Autoscaler.Metrics;
-using Platform.Serving.Contracts.Stats;
 using Platform.Autoscaler.Revisions;
 using Platform.Autoscaler.Scaling;
+using Platform.Serving.Contracts.Revisions;
+using Platform.Serving.Contracts.Stats;
 
 namespace Platform.Autoscaler.Tests.Actors;
 

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Externalscaler;
 using Grpc.Net.Client;
-using System.Text.Json.Nodes;
 using Platform.ControlPlane.Kinds;
 using Platform.Testing;
 using Platform.Testing.Processes;

@@ -1,10 +1,9 @@
-using Platform.Serving.Contracts.Revisions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Platform.Autoscaler.Metrics;
-using Platform.Serving.Contracts.Stats;
 using Platform.Autoscaler.Revisions;
 using Platform.Autoscaler.Scaling;
+using Platform.Serving.Contracts.Revisions;
+using Platform.Serving.Contracts.Stats;
 
 namespace Platform.Autoscaler.Tests.Revisions;
 

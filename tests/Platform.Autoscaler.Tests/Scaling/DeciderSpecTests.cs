@@ -1,5 +1,5 @@
-using Platform.Testing;
 using Platform.Autoscaler.Scaling;
+using Platform.Testing;
 
 namespace Platform.Autoscaler.Tests.Scaling;
 
@@ -65,8 +65,13 @@ public class DeciderSpecTests
             Reachable = false,
             Annotations = new()
             {
-                MinScale = 2, MaxScale = 9, ActivationScale = 3, ScaleDownDelay = TimeSpan.FromMinutes(2),
-                ScaleToZeroPodRetentionPeriod = TimeSpan.FromMinutes(1), PanicThresholdPercentage = 300, TargetBurstCapacity = -1,
+                MinScale = 2,
+                MaxScale = 9,
+                ActivationScale = 3,
+                ScaleDownDelay = TimeSpan.FromMinutes(2),
+                ScaleToZeroPodRetentionPeriod = TimeSpan.FromMinutes(1),
+                PanicThresholdPercentage = 300,
+                TargetBurstCapacity = -1,
             },
         });
         Assert.Equal((2, 9, 3, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(1), 3.0, -1.0, false),

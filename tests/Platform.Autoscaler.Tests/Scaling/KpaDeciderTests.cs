@@ -1,5 +1,5 @@
-using Platform.Testing;
 using Platform.Autoscaler.Scaling;
+using Platform.Testing;
 
 namespace Platform.Autoscaler.Tests.Scaling;
 

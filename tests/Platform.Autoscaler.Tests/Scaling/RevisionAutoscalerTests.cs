@@ -1,9 +1,8 @@
-using Platform.Testing;
-using Platform.Serving.Contracts.Revisions;
-using Platform.Autoscaler.Metrics;
-using Platform.Serving.Contracts.Stats;
 using Platform.Autoscaler.Scaling;
 using Platform.Resources.Autoscaling;
+using Platform.Serving.Contracts.Revisions;
+using Platform.Serving.Contracts.Stats;
+using Platform.Testing;
 
 namespace Platform.Autoscaler.Tests.Scaling;
 

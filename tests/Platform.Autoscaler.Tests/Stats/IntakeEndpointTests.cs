@@ -22,7 +22,8 @@ public sealed class IntakeEndpointTests(AutoscalerProcess app)
             ["kind"] = "PodAutoscaler",
             ["metadata"] = new JsonObject
             {
-                ["name"] = "bad-00001", ["namespace"] = "intake",
+                ["name"] = "bad-00001",
+                ["namespace"] = "intake",
                 ["annotations"] = new JsonObject { ["autoscaling.knative.dev/window"] = "3s", ["autoscaling.knative.dev/min-scale"] = "5", ["autoscaling.knative.dev/max-scale"] = "2" },
             },
             ["spec"] = new JsonObject { ["containerConcurrency"] = 2000 },

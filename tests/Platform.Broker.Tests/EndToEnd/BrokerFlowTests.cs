@@ -1,10 +1,8 @@
 using System.Net;
 using System.Text;
-using CloudNative.CloudEvents;
 using Microsoft.AspNetCore.Http;
 using Platform.Broker.Resources;
 using Platform.Broker.Tests.Infrastructure;
-using Platform.ControlPlane.Store;
 
 namespace Platform.Broker.Tests.EndToEnd;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.Http;
 using Platform.Broker.Resources;
 using Platform.Broker.Tests.Infrastructure;
 

@@ -1,12 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using CloudNative.CloudEvents;
-using Platform.Broker.Resources;
 using Platform.CloudEvents;
-using Platform.Resources.Serialization;
+using Platform.ControlPlane.Http;
 using Platform.ControlPlane.Kinds;
 using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Http;
+using Platform.Resources.Serialization;
 using Platform.Testing;
 
 namespace Platform.Broker.Tests.Infrastructure;

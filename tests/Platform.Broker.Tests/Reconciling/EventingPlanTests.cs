@@ -4,11 +4,11 @@ using Platform.Broker.Reconciling;
 using Platform.Broker.Resources;
 using Platform.Broker.Streams;
 using Platform.Broker.Topics;
+using Platform.ControlPlane.Store;
 using Platform.Resources.Eventing;
 using Platform.Resources.Flows;
 using Platform.Resources.Meta;
 using Platform.Resources.Serialization;
-using Platform.ControlPlane.Store;
 using Parallel = Platform.Resources.Flows.Parallel;
 
 namespace Platform.Broker.Tests.Reconciling;

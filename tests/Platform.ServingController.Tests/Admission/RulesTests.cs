@@ -1,12 +1,9 @@
 using System.Text.Json.Nodes;
-using Platform.ControlPlane.Server.Admission;
-using Platform.Resources.Serialization;
-using Platform.Resources.Validation;
-using Platform.ControlPlane.Server.Http;
-using Platform.ControlPlane.Server.Hosting;
 using Platform.ControlPlane.Kinds;
-using Platform.ControlPlane.Store;
+using Platform.ControlPlane.Server.Admission;
 using Platform.ControlPlane.Server.Catalog;
+using Platform.ControlPlane.Server.Http;
+using Platform.Resources.Serialization;
 
 namespace Platform.ServingController.Tests.Admission;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Catalog;
 
 namespace Platform.ServingController.Tests.Api;
 

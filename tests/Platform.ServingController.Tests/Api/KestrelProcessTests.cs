@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Catalog;
 using Platform.ControlPlane.Http;
+using Platform.ControlPlane.Store;
 using Platform.Testing;
 
 namespace Platform.ServingController.Tests.Api;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Platform.ControlPlane.Store;
 using Platform.ControlPlane.Server.Catalog;
+using Platform.ControlPlane.Store;
 
 namespace Platform.ServingController.Tests.Api;
 

@@ -1,7 +1,6 @@
 using System.Net;
-using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Catalog;
 using Platform.ControlPlane.Http;
+using Platform.ControlPlane.Store;
 using Platform.Testing;
 
 namespace Platform.ServingController.Tests.Persistence;

@@ -1,7 +1,6 @@
 using System.Net;
 using Platform.ControlPlane.Server.Persistence;
 using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Catalog;
 
 namespace Platform.ServingController.Tests.Persistence;
 

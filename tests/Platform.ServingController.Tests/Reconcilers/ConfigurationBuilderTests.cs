@@ -1,6 +1,6 @@
-using Platform.Testing;
 using Platform.Resources.Meta;
 using Platform.ServingController.Reconcilers.Configuration.Builders;
+using Platform.Testing;
 using static Platform.ServingController.Tests.Reconcilers.Fixtures;
 
 namespace Platform.ServingController.Tests.Reconcilers;

@@ -1,8 +1,7 @@
-using Platform.ControlPlane.Kinds;
 using System.Text.Json.Nodes;
+using Platform.ControlPlane.Kinds;
 using Platform.ControlPlane.Server.Persistence;
 using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Catalog;
 
 namespace Platform.ServingController.Tests.Reconcilers;
 
@@ -32,7 +31,8 @@ public sealed class ControllerTests
                 {
                     ["containers"] = new JsonArray(new JsonObject
                     {
-                        ["command"] = new JsonArray("sleep"), ["args"] = new JsonArray("30"),
+                        ["command"] = new JsonArray("sleep"),
+                        ["args"] = new JsonArray("30"),
                         ["env"] = new JsonArray(new JsonObject { ["name"] = "TARGET", ["value"] = target }),
                     }),
                 },

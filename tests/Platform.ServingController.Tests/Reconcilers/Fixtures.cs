@@ -1,10 +1,10 @@
-using Platform.Resources.Meta;
 using Platform.Resources.Core;
+using Platform.Resources.Meta;
 using Platform.Resources.Serving;
-using ServingService = Platform.Resources.Serving.Service;
 using ServingConfiguration = Platform.Resources.Serving.Configuration;
 using ServingRevision = Platform.Resources.Serving.Revision;
 using ServingRoute = Platform.Resources.Serving.Route;
+using ServingService = Platform.Resources.Serving.Service;
 
 namespace Platform.ServingController.Tests.Reconcilers;
 

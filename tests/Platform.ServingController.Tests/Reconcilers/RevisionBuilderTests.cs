@@ -1,7 +1,7 @@
 using Platform.Resources.Autoscaling;
-using Platform.Serving.Contracts.Revisions;
 using Platform.Resources.Meta;
 using Platform.Resources.Serving;
+using Platform.Serving.Contracts.Revisions;
 using Platform.ServingController.Reconcilers;
 using Platform.ServingController.Reconcilers.Revision.Builders;
 using Platform.Workloads;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Platform.ControlPlane.Kinds;
 using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Catalog;
 
 namespace Platform.ServingController.Tests.Store;
 

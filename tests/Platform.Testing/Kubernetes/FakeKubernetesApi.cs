@@ -226,7 +226,8 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             foreach (var item in items) { item.Remove("apiVersion"); item.Remove("kind"); }
         await Write(c, 200, new JsonObject
         {
-            ["apiVersion"] = resource[..resource.LastIndexOf('/')], ["kind"] = "List",
+            ["apiVersion"] = resource[..resource.LastIndexOf('/')],
+            ["kind"] = "List",
             ["metadata"] = new JsonObject { ["resourceVersion"] = version.ToString(CultureInfo.InvariantCulture) },
             ["items"] = new JsonArray([.. items]),
         });
@@ -336,48 +337,48 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
                 await Write(c, 200, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Success" });
                 return;
             case "PUT":
-            {
-                var obj = Parse(body);
-                if (obj is null) { await Write(c, 400, Status(400, "BadRequest", "the body is not a JSON object")); return; }
-                if (Refused(name) is { } refusal) { await Write(c, 422, refusal); return; }
-                var version = Str(obj["metadata"], "resourceVersion");
-                if (string.IsNullOrEmpty(version))
                 {
-                    await Write(c, 422, Status(422, "Invalid", $"{Plural(resource)} \"{name}\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update"));
+                    var obj = Parse(body);
+                    if (obj is null) { await Write(c, 400, Status(400, "BadRequest", "the body is not a JSON object")); return; }
+                    if (Refused(name) is { } refusal) { await Write(c, 422, refusal); return; }
+                    var version = Str(obj["metadata"], "resourceVersion");
+                    if (string.IsNullOrEmpty(version))
+                    {
+                        await Write(c, 422, Status(422, "Invalid", $"{Plural(resource)} \"{name}\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update"));
+                        return;
+                    }
+                    await CommitUpdateAsync(c, resource, ns, key, current, version, status ? WithStatusOf(current, obj) : WithSpecOf(current, obj));
                     return;
                 }
-                await CommitUpdateAsync(c, resource, ns, key, current, version, status ? WithStatusOf(current, obj) : WithSpecOf(current, obj));
-                return;
-            }
             case "PATCH":
-            {
-                var type = c.Request.ContentType?.Split(';')[0].Trim();
-                JsonObject? patched;
-                string? precondition;
-                if (type == "application/merge-patch+json")
                 {
-                    var patch = Parse(body);
-                    if (patch is null) { await Write(c, 400, Status(400, "BadRequest", "a merge patch must be an object")); return; }
-                    precondition = Str(patch["metadata"], "resourceVersion");
-                    patched = Merge(current.DeepClone(), patch) as JsonObject;
-                }
-                else if (type == "application/json-patch+json")
-                {
-                    var (result, error) = JsonPatch(current, JsonNode.Parse(body));
-                    if (error is not null) { await Write(c, 422, Status(422, "Invalid", error)); return; }
-                    patched = result;
-                    precondition = Str(result?["metadata"], "resourceVersion") is { } v && v != Str(current["metadata"], "resourceVersion") ? v : null;
-                }
-                else
-                {
-                    await Write(c, 415, Status(415, "UnsupportedMediaType", $"the body of a PATCH must be a merge or JSON patch, not {type}"));
+                    var type = c.Request.ContentType?.Split(';')[0].Trim();
+                    JsonObject? patched;
+                    string? precondition;
+                    if (type == "application/merge-patch+json")
+                    {
+                        var patch = Parse(body);
+                        if (patch is null) { await Write(c, 400, Status(400, "BadRequest", "a merge patch must be an object")); return; }
+                        precondition = Str(patch["metadata"], "resourceVersion");
+                        patched = Merge(current.DeepClone(), patch) as JsonObject;
+                    }
+                    else if (type == "application/json-patch+json")
+                    {
+                        var (result, error) = JsonPatch(current, JsonNode.Parse(body));
+                        if (error is not null) { await Write(c, 422, Status(422, "Invalid", error)); return; }
+                        patched = result;
+                        precondition = Str(result?["metadata"], "resourceVersion") is { } v && v != Str(current["metadata"], "resourceVersion") ? v : null;
+                    }
+                    else
+                    {
+                        await Write(c, 415, Status(415, "UnsupportedMediaType", $"the body of a PATCH must be a merge or JSON patch, not {type}"));
+                        return;
+                    }
+                    if (patched is null) { await Write(c, 422, Status(422, "Invalid", "the patch must leave an object")); return; }
+                    await CommitUpdateAsync(c, resource, ns, key, current, precondition ?? Str(current["metadata"], "resourceVersion")!,
+                        status ? WithStatusOf(current, patched) : WithSpecOf(current, patched));
                     return;
                 }
-                if (patched is null) { await Write(c, 422, Status(422, "Invalid", "the patch must leave an object")); return; }
-                await CommitUpdateAsync(c, resource, ns, key, current, precondition ?? Str(current["metadata"], "resourceVersion")!,
-                    status ? WithStatusOf(current, patched) : WithSpecOf(current, patched));
-                return;
-            }
             default:
                 await Write(c, 405, Status(405, "MethodNotAllowed", $"the server does not allow {c.Request.Method} here"));
                 return;
@@ -464,7 +465,11 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     private JsonObject? Refused(string name) => Refuse.TryGetValue(name, out var why)
         ? new JsonObject
         {
-            ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "Invalid", ["code"] = 422,
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["status"] = "Failure",
+            ["reason"] = "Invalid",
+            ["code"] = 422,
             ["message"] = $"admission webhook \"validation.webhook.serving.knative.dev\" denied the request: {why}",
             ["details"] = new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["reason"] = "FieldValueInvalid", ["message"] = why, ["field"] = "spec" }) },
         }
@@ -523,8 +528,13 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
     private static JsonObject Status(int code, string reason, string message) => new()
     {
-        ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Failure",
-        ["message"] = message, ["reason"] = reason, ["code"] = code,
+        ["kind"] = "Status",
+        ["apiVersion"] = "v1",
+        ["metadata"] = new JsonObject(),
+        ["status"] = "Failure",
+        ["message"] = message,
+        ["reason"] = reason,
+        ["code"] = code,
     };
 
     private static Task Write(HttpContext c, int code, JsonObject body)

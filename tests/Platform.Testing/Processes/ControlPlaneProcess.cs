@@ -1,5 +1,4 @@
 using Platform.ControlPlane.Http;
-using Platform.ControlPlane.Store;
 using Xunit;
 
 namespace Platform.Testing.Processes;

@@ -1,5 +1,5 @@
-using Platform.Serving.Contracts.Revisions;
 using System.Text.Json.Nodes;
+using Platform.Serving.Contracts.Revisions;
 using Platform.Workloads.Kubernetes;
 
 namespace Platform.Workloads.Tests.Kubernetes;

@@ -1,5 +1,3 @@
-using Platform.Workloads.Local;
-
 namespace Platform.Workloads.Tests.Local;
 
 /// <summary>Real replicas of samples/helloworld, started as processes by the local backend.</summary>

@@ -1,8 +1,8 @@
-using Platform.ControlPlane.Store;
 using System.CommandLine;
 using Platform.ControlPlane.Http;
 using Platform.ControlPlane.Kinds;
 using Platform.ControlPlane.Kubernetes;
+using Platform.ControlPlane.Store;
 
 namespace Platform.Cli.Client;
 

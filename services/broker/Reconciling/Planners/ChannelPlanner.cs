@@ -5,14 +5,9 @@ using Platform.Broker.Routing;
 using Platform.Broker.Streams;
 using Platform.Broker.Topics;
 using Platform.ControlPlane.Kinds;
-using Platform.Eventing.Filters.Filters;
 using Platform.Resources.Duck;
-using Platform.Resources.Eventing;
-using Platform.Resources.Flows;
 using Platform.Resources.Messaging;
 using Platform.Resources.Meta;
-using FlowParallel = Platform.Resources.Flows.Parallel;
-using EventBroker = Platform.Resources.Eventing.Broker;
 
 namespace Platform.Broker.Reconciling.Planners;
 

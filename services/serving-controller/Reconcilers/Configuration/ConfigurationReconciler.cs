@@ -1,10 +1,8 @@
-using Platform.ControlPlane.Kinds;
 using Microsoft.Extensions.Options;
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
 using Platform.Resources.Serving;
 using Platform.ServingController.Reconcilers.Configuration.Builders;
-using Platform.ServingController.Reconcilers.Service;
-using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Catalog;
 
 namespace Platform.ServingController.Reconcilers.Configuration;
 

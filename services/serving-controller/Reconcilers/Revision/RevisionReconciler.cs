@@ -4,7 +4,6 @@ using Platform.Resources.Autoscaling;
 using Platform.Serving.Contracts.Revisions;
 using Platform.ServingController.Reconcilers.Configuration;
 using Platform.ServingController.Reconcilers.Revision.Builders;
-using Platform.ServingController.Reconcilers.Service;
 using Platform.Workloads;
 
 namespace Platform.ServingController.Reconcilers.Revision;

@@ -1,13 +1,9 @@
-using Platform.ControlPlane.Kinds;
 using Microsoft.Extensions.Options;
-using Platform.Resources.Meta;
-using Platform.Resources.Serving;
-using Platform.ServingController.Reconcilers.Route.Builders;
-using Platform.ServingController.Reconcilers.Service;
+using Platform.ControlPlane.Kinds;
 using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Catalog;
+using Platform.Resources.Meta;
+using Platform.ServingController.Reconcilers.Route.Builders;
 using Platform.ServingController.Routing;
-using Platform.ServingController.Hosting;
 
 namespace Platform.ServingController.Reconcilers.Route;
 

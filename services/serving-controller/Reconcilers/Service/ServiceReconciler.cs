@@ -1,10 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Platform.Resources.Serving;
 using Platform.ControlPlane.Kinds;
-using Platform.ServingController.Reconcilers.Service.Builders;
 using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Catalog;
+using Platform.ServingController.Reconcilers.Service.Builders;
 
 namespace Platform.ServingController.Reconcilers.Service;
 

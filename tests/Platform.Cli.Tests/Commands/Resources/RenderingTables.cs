@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
-using Platform.Cli.Client;
 using Platform.Cli.Commands.Resources;
 using Platform.Cli.Output;
-using Platform.Resources.Serialization;
 
 namespace Platform.Cli.Tests.Commands.Resources;
 

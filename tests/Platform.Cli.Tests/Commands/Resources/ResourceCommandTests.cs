@@ -308,7 +308,10 @@ public sealed class ResourceCommandTests(ApiServer api, ITestOutputHelper log) :
                 ["observedGeneration"] = 1,
                 ["conditions"] = new JsonArray(new JsonObject
                 {
-                    ["type"] = "Ready", ["status"] = status, ["reason"] = reason, ["message"] = reason is null ? null : "the container exited",
+                    ["type"] = "Ready",
+                    ["status"] = status,
+                    ["reason"] = reason,
+                    ["message"] = reason is null ? null : "the container exited",
                     ["lastTransitionTime"] = DateTimeOffset.UtcNow.ToString("O"),
                 }),
             },

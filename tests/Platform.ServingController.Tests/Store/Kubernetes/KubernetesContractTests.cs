@@ -1,10 +1,9 @@
 using System.Text.Json.Nodes;
 using k8s;
-using WatchEventType = Platform.ControlPlane.Store.WatchEventType;
-using Platform.ControlPlane.Store;
-using Platform.ControlPlane.Server.Catalog;
 using Platform.ControlPlane.Kubernetes;
+using Platform.ControlPlane.Store;
 using Platform.Testing.Kubernetes;
+using WatchEventType = Platform.ControlPlane.Store.WatchEventType;
 
 namespace Platform.ServingController.Tests.Store.Kubernetes;
 

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Platform.Cli.Client;
 using Platform.Cli.Commands.Resources;
 using Platform.Cli.Output;
-using Platform.Resources.Serialization;
 
 namespace Platform.Cli.Commands.Broker;
 

@@ -1,7 +1,7 @@
-using Platform.ControlPlane.Kinds;
-using Platform.ControlPlane.Store;
 using System.Text.Json.Nodes;
 using Platform.Cli.Client;
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
 using Platform.Resources;
 using Platform.Resources.Meta;
 using Platform.Resources.Serialization;

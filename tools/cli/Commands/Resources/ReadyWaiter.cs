@@ -1,10 +1,9 @@
-using Platform.ControlPlane.Kinds;
-using Platform.ControlPlane.Store;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Platform.Cli.Client;
 using Platform.Cli.Output;
-using Platform.Resources.Serialization;
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
 
 namespace Platform.Cli.Commands.Resources;
 

@@ -1,8 +1,7 @@
-using Platform.ControlPlane.Kinds;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Platform.Cli.Client;
-using Platform.Resources.Serialization;
+using Platform.ControlPlane.Kinds;
 
 namespace Platform.Cli.Commands.Resources;
 

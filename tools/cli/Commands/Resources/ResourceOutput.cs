@@ -1,7 +1,7 @@
-using Platform.ControlPlane.Kinds;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Platform.Cli.Output;
+using Platform.ControlPlane.Kinds;
 using Platform.Resources.Serialization;
 using Spectre.Console;
 

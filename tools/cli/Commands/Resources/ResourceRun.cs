@@ -1,9 +1,9 @@
-using Platform.ControlPlane.Kinds;
-using Platform.ControlPlane.Store;
 using System.CommandLine;
 using Platform.Cli.Client;
 using Platform.Cli.Output;
 using Platform.ControlPlane.Http;
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
 
 namespace Platform.Cli.Commands.Resources;
 

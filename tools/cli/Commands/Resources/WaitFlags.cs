@@ -1,10 +1,8 @@
-using Platform.ControlPlane.Kinds;
-using Platform.ControlPlane.Store;
 using System.CommandLine;
 using System.Globalization;
-using Platform.Cli.Client;
 using Platform.Cli.Output;
-using Platform.Resources.Serialization;
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
 
 namespace Platform.Cli.Commands.Resources;
 

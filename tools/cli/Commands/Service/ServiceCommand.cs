@@ -1,6 +1,3 @@
-using Platform.ControlPlane.Http;
-using Platform.ControlPlane.Kinds;
-using Platform.ControlPlane.Store;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -8,6 +5,9 @@ using System.Text.Json.Nodes;
 using Platform.Cli.Client;
 using Platform.Cli.Commands.Resources;
 using Platform.Cli.Output;
+using Platform.ControlPlane.Http;
+using Platform.ControlPlane.Kinds;
+using Platform.ControlPlane.Store;
 using Platform.Resources.Serialization;
 using Platform.Resources.Serving;
 

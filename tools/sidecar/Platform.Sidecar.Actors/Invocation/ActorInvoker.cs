@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using Platform.Sidecar.Actors.Activation;
 using Platform.Sidecar.Actors.Hosting;

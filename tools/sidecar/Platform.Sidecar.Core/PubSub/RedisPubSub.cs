@@ -156,26 +156,26 @@ internal sealed class RedisPubSub : IPubSub
     /// <summary>Dispatches every entry of an XREADGROUP answer; false when stopping.</summary>
     private async Task<bool> DispatchAllAsync(RedisResult result, Consumption consumption, IDatabase db, string group)
     {
-            foreach (var stream in (RedisResult[])result!)
+        foreach (var stream in (RedisResult[])result!)
+        {
+            var parts = (RedisResult[])stream!;
+            var topic = (string)parts[0]!;
+            foreach (var entry in (RedisResult[])parts[1]!)
             {
-                var parts = (RedisResult[])stream!;
-                var topic = (string)parts[0]!;
-                foreach (var entry in (RedisResult[])parts[1]!)
+                var pair = (RedisResult[])entry!;
+                var id = (string)pair[0]!;
+                var fields = pair[1].IsNull ? [] : (RedisResult[])pair[1]!;
+                ReadOnlyMemory<byte> data = default;
+                var found = false;
+                for (var i = 0; i + 1 < fields.Length; i += 2)
                 {
-                    var pair = (RedisResult[])entry!;
-                    var id = (string)pair[0]!;
-                    var fields = pair[1].IsNull ? [] : (RedisResult[])pair[1]!;
-                    ReadOnlyMemory<byte> data = default;
-                    var found = false;
-                    for (var i = 0; i + 1 < fields.Length; i += 2)
-                    {
-                        if ((string?)fields[i] == "data") { data = (byte[])fields[i + 1]!; found = true; break; }
-                    }
-                    if (!found) { PubSubLog.NoData(_logger, Name, topic, id); db.StreamAcknowledge(topic, group, id, CommandFlags.FireAndForget); continue; }
-                    if (!await consumption.DispatchAsync(new PubSubMessage(topic, id, data)).ConfigureAwait(false)) return false;
+                    if ((string?)fields[i] == "data") { data = (byte[])fields[i + 1]!; found = true; break; }
                 }
+                if (!found) { PubSubLog.NoData(_logger, Name, topic, id); db.StreamAcknowledge(topic, group, id, CommandFlags.FireAndForget); continue; }
+                if (!await consumption.DispatchAsync(new PubSubMessage(topic, id, data)).ConfigureAwait(false)) return false;
             }
-            return true;
+        }
+        return true;
     }
 
     private async Task ReclaimLoopAsync(Consumption consumption, IReadOnlyList<string> topics, string consumer, CancellationToken cancellationToken)

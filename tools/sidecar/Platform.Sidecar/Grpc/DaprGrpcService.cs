@@ -4,11 +4,11 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Platform.Sidecar.Components;
 using Platform.Sidecar.Core.State;
-using StateItem = Dapr.Client.Autogen.Grpc.v1.StateItem;
 using Platform.Sidecar.Hosting;
 using Platform.Sidecar.Metadata;
 using Platform.Sidecar.PubSub;
 using Platform.Sidecar.State;
+using StateItem = Dapr.Client.Autogen.Grpc.v1.StateItem;
 
 namespace Platform.Sidecar.Grpc;
 

@@ -1,6 +1,5 @@
 using Dapr.Client.Autogen.Grpc.v1;
 using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 

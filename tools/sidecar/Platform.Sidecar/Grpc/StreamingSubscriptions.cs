@@ -9,9 +9,9 @@ using Grpc.Core;
 using Platform.Sidecar.Components;
 using Platform.Sidecar.Core.PubSub;
 using Platform.Sidecar.Hosting;
-using TopicSubscription = Platform.Sidecar.Core.PubSub.TopicSubscription;
-using TopicRoutes = Platform.Sidecar.Core.PubSub.TopicRoutes;
 using ResponseStatus = Dapr.AppCallback.Autogen.Grpc.v1.TopicEventResponse.Types.TopicEventResponseStatus;
+using TopicRoutes = Platform.Sidecar.Core.PubSub.TopicRoutes;
+using TopicSubscription = Platform.Sidecar.Core.PubSub.TopicSubscription;
 
 namespace Platform.Sidecar.Grpc;
 

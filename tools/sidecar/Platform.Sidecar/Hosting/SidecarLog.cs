@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Platform.Sidecar.Hosting;
 
 /// <summary>The sidecar's log events, with stable ids; each names the app, topic or component concerned.</summary>

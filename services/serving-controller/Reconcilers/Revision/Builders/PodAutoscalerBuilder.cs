@@ -1,5 +1,4 @@
 using Platform.Resources.Autoscaling;
-using Platform.Resources.Meta;
 
 namespace Platform.ServingController.Reconcilers.Revision.Builders;
 

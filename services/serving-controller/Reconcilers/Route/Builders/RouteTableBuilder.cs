@@ -1,6 +1,5 @@
-using Platform.Serving.Contracts.Routing;
 using Platform.Resources.Meta;
-using Platform.Resources.Serving;
+using Platform.Serving.Contracts.Routing;
 
 namespace Platform.ServingController.Reconcilers.Route.Builders;
 

@@ -62,7 +62,12 @@ internal static class ServiceStatusBuilder
             status.Address = route.Status?.Address is { } address ? new Addressable { Url = address.Url } : null;
             status.Traffic = route.Status?.Traffic?.Select(t => new TrafficTarget
             {
-                Tag = t.Tag, RevisionName = t.RevisionName, ConfigurationName = null, LatestRevision = t.LatestRevision, Percent = t.Percent, Url = t.Url,
+                Tag = t.Tag,
+                RevisionName = t.RevisionName,
+                ConfigurationName = null,
+                LatestRevision = t.LatestRevision,
+                Percent = t.Percent,
+                Url = t.Url,
             }).ToList();
             if (route.Status?.ObservedGeneration != route.Metadata.Generation)
                 status.SetCondition(ConditionTypes.RoutesReady, ConditionStatus.Unknown, now, OutOfDate,
