@@ -25,6 +25,10 @@ public static class ResourceStoreExtensions
         return builder;
     }
 
+    /// <summary>The mode <paramref name="configuration"/> asks for (<c>ResourceStore:Mode</c>, default Local).</summary>
+    public static ResourceStoreMode ModeOf(IConfiguration configuration) =>
+        (configuration.GetSection(ResourceStoreOptions.Section).Get<ResourceStoreOptions>() ?? new ResourceStoreOptions()).Mode;
+
     /// <summary>The store <paramref name="options"/> describe.</summary>
     /// <exception cref="InvalidOperationException">A setting is invalid (the message names it).</exception>
     public static IResourceStore Create(ResourceStoreOptions options, ResourceKinds kinds)
