@@ -304,6 +304,12 @@ internal sealed partial class ResourceCatalog
         if (admitted.Error is { } error) return Plan.Fail(error);
         obj = admitted.Object!;
         if (Get(kind, ns, name) is not null) return Plan.Fail(ResourceError.AlreadyExists(kind, name));
+        // Kubernetes' garbage collector deletes a dependent whose owners are all gone; here it is never stored (a
+        // controller that read its owner just before the owner's delete would otherwise leave an orphan behind).
+        if (obj.OwnerUids().ToList() is { Count: > 0 } owners && !owners.Any(UidExists))
+            return Plan.Fail(new ResourceError(StatusReason.Conflict,
+                $"{kind.Resource} \"{name}\": metadata.ownerReferences: no owner exists any more (uid {string.Join(", ", owners)}); it would be garbage-collected at once",
+                name, kind.Group, kind.Plural));
         ObjectRules.StampCreate(obj, Guid.NewGuid().ToString(), ObjectRules.Timestamp(_time.GetUtcNow()));
         return new Plan([new Change(WatchEventType.Added, kind, obj)], null, WriteAction.Created, null);
     }
@@ -462,6 +468,11 @@ internal sealed partial class ResourceCatalog
             _hub.Publish(events);
         }
         return (null, events);
+    }
+
+    private bool UidExists(string uid)
+    {
+        lock (_lock) return _objects.Values.Any(byName => byName.Values.Any(o => o.Uid == uid));
     }
 
     private StoredObject? Find(ResourceKind kind, string ns, string name) =>

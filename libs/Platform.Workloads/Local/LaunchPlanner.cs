@@ -42,9 +42,9 @@ internal static class LaunchPlanner
 
         var contract = Contract(workload, port);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (options.InheritEnvironment)
+        foreach (var key in options.InheritedVariables)
         {
-            foreach (var (key, value) in host.HostEnvironment)
+            if (host.HostEnvironment.TryGetValue(key, out var value))
             {
                 environment[key] = value;
             }

@@ -18,8 +18,18 @@ public sealed record LocalBackendOptions
     /// <summary>Host the replicas listen on and are probed at (default <c>127.0.0.1</c>).</summary>
     public string Host { get; init; } = "127.0.0.1";
 
-    /// <summary>Whether replicas inherit this process's environment (PATH, HOME, DOTNET_ROOT, ...) under the spec's env. Default true.</summary>
-    public bool InheritEnvironment { get; init; } = true;
+    /// <summary>
+    /// The variables of this process's environment a replica inherits, under its spec's env and the runtime contract
+    /// (<c>PORT</c>, <c>K_SERVICE</c>, <c>K_CONFIGURATION</c>, <c>K_REVISION</c>). Nothing else crosses: not the
+    /// controller's <c>DAPR_API_TOKEN</c>, <c>APP_API_TOKEN</c> or sidecar ports, not its settings. Default: what a
+    /// program needs to start (<c>PATH</c>, <c>HOME</c>, <c>USER</c>, <c>LANG</c>, <c>LC_ALL</c>, <c>TZ</c>,
+    /// <c>TMPDIR</c>, <c>DOTNET_ROOT</c>, <c>SSL_CERT_FILE</c>, <c>SSL_CERT_DIR</c>); empty inherits nothing.
+    /// </summary>
+    public IReadOnlyList<string> InheritedVariables { get; init; } = DefaultInheritedVariables;
+
+    /// <summary>The default of <see cref="InheritedVariables"/>.</summary>
+    public static readonly IReadOnlyList<string> DefaultInheritedVariables =
+        ["PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ", "TMPDIR", "DOTNET_ROOT", "SSL_CERT_FILE", "SSL_CERT_DIR"];
 
     /// <summary>Probe interval until ready, Knative's aggressive probing (default 50 ms).</summary>
     public TimeSpan AggressiveProbeInterval { get; init; } = TimeSpan.FromMilliseconds(50);

@@ -104,3 +104,4 @@ public sealed class RevisionBuilderTests
     public void Work_queue_backs_off_exponentially_up_to_30_seconds(int failures, int wantMs) =>
         Assert.Equal(TimeSpan.FromMilliseconds(wantMs), ReconcileQueue.Backoff(failures));
 }
+

@@ -43,9 +43,30 @@ public class LaunchPlannerTests
     [Fact]
     public void Does_not_inherit_the_host_environment_when_told_not_to()
     {
-        var plan = LaunchPlanner.Plan(Workload with { Env = [new("PATH", "/usr/bin")] }, Options with { InheritEnvironment = false }, "r", 1, Host(false, "/usr/bin/dotnet")).Plan!;
+        var plan = LaunchPlanner.Plan(Workload with { Env = [new("PATH", "/usr/bin")] }, Options with { InheritedVariables = [] }, "r", 1, Host(false, "/usr/bin/dotnet")).Plan!;
         Assert.False(plan.Environment.ContainsKey("HOME"));
         Assert.Equal(["K_CONFIGURATION", "K_REVISION", "K_SERVICE", "PATH", "PORT"], plan.Environment.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_replica_gets_its_own_env_and_the_contract_never_the_controllers_credentials_or_settings()
+    {
+        var controller = new Dictionary<string, string>
+        {
+            ["PATH"] = "/usr/bin",
+            ["HOME"] = "/root",
+            ["LANG"] = "C.UTF-8",
+            ["DAPR_API_TOKEN"] = "secret",
+            ["APP_API_TOKEN"] = "secret",
+            ["DAPR_HTTP_PORT"] = "3500",
+            ["DAPR_GRPC_PORT"] = "50001",
+            ["APP_PORT"] = "5100",
+            ["ControlPlane__Admission"] = "knative",
+            ["ASPNETCORE_URLS"] = "http://+:5100",
+        };
+        var host = new LaunchHost(path => path == "/usr/bin/dotnet", dir => dir.StartsWith("/srv/app", StringComparison.Ordinal), controller, false);
+        var plan = LaunchPlanner.Plan(Workload, Options, "r", 1, host).Plan!;
+        Assert.Equal(["HOME", "K_CONFIGURATION", "K_REVISION", "K_SERVICE", "LANG", "PATH", "PORT", "TARGET"], plan.Environment.Keys.Order(StringComparer.Ordinal));
     }
 
     public static TheoryData<string, RevisionWorkload, string[], string?, string?> Resolution => new()

@@ -142,7 +142,9 @@ public sealed class ResourceCommandsKubernetesContractTests : IAsyncLifetime
         // The CLI creates the Service and watches it; a controller (here: a store client of the same fake) marks it Ready.
         var run = Run("service", "create", "watched", "--image", "img", "--wait-timeout", "20");
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (_api.Stored("serving.knative.dev/v1/services", "default", "watched") is null && DateTime.UtcNow < deadline) await Task.Delay(20);
+        // Mark it Ready only once the CLI watches, so the Ready state must arrive through the stream (not a first GET).
+        while (!_api.Calls.Any(c => c.Method == "GET" && c.Query.Contains("watch=true", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
         using var client = new k8s.Kubernetes(new k8s.KubernetesClientConfiguration { Host = _api.Url });
         var controller = new Platform.ControlPlane.Kubernetes.KubernetesResourceStore(client);
         var status = JsonNode.Parse("""
