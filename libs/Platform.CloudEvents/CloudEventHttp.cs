@@ -10,7 +10,8 @@ namespace Platform.CloudEvents;
 /// Reads and writes CloudEvents on ASP.NET Core requests and responses, following the CloudEvents HTTP protocol
 /// binding: binary mode (<c>ce-*</c> headers, body = data) and structured mode
 /// (<c>application/cloudevents+json</c>). The CloudNative.CloudEvents.AspNetCore adapter is not available to us,
-/// so this is ours; it uses the SDK's <see cref="JsonEventFormatter"/> for structured bodies.
+/// so this is ours; it uses the SDK's <see cref="JsonEventFormatter"/> for structured bodies. Binary-mode header
+/// values are encoded and decoded as the binding says (<see cref="HeaderValues"/>), not as URI components.
 /// </summary>
 public static class CloudEventHttp
 {
@@ -53,9 +54,36 @@ public static class CloudEventHttp
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or System.Text.Json.JsonException)
         {
-            return CloudEventReadResult.Fail(StatusCodes.Status400BadRequest, "malformed structured CloudEvent: " + e.Message);
+            // Only on failure: name the field when the SDK's message does not (a bad data_base64 is a bare FormatException).
+            return CloudEventReadResult.Fail(StatusCodes.Status400BadRequest, "malformed structured CloudEvent: " + (StructuredProblem(body) ?? FirstLine(e.Message)));
         }
         return Validated(cloudEvent);
+    }
+
+    /// <summary>What is wrong with a structured event, field first, or null when the shape is sound.</summary>
+    internal static string? StructuredProblem(byte[] body)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != System.Text.Json.JsonValueKind.Object) return $"the body is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object";
+            foreach (var property in root.EnumerateObject())
+            {
+                if (property.Name is "data" or "data_base64") continue;
+                if (property.Value.ValueKind is System.Text.Json.JsonValueKind.Object or System.Text.Json.JsonValueKind.Array)
+                    return $"attribute '{property.Name}': must be a string, number or boolean, not a JSON {property.Value.ValueKind.ToString().ToLowerInvariant()}";
+            }
+            if (!root.TryGetProperty("data_base64", out var base64)) return null;
+            if (root.TryGetProperty("data", out _)) return "data_base64: an event carries data or data_base64, not both";
+            if (base64.ValueKind != System.Text.Json.JsonValueKind.String || !base64.TryGetBytesFromBase64(out _))
+                return "data_base64: must be a base64 string (RFC 4648, e.g. \"aGVsbG8=\")";
+            return null;
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return "not valid JSON: " + FirstLine(e.Message);
+        }
     }
 
     private static CloudEventReadResult DecodeBinary(IHeaderDictionary headers, string? contentType, byte[] body)
@@ -72,7 +100,8 @@ public static class CloudEventHttp
             if (!header.Key.StartsWith("ce-", StringComparison.OrdinalIgnoreCase)) continue;
             var name = header.Key[3..].ToLowerInvariant();
             if (name == "specversion") continue;
-            var value = Uri.UnescapeDataString(header.Value.ToString());
+            if (!HeaderValues.TryDecode(header.Value.ToString(), out var value, out var encodingError))
+                return CloudEventReadResult.Fail(StatusCodes.Status400BadRequest, $"attribute '{name}' (header {header.Key}): {encodingError}");
             try
             {
                 cloudEvent.SetAttributeFromString(name, value);
@@ -83,7 +112,17 @@ public static class CloudEventHttp
             }
         }
         if (contentType is not null)
-            cloudEvent.DataContentType = contentType;
+        {
+            try
+            {
+                cloudEvent.DataContentType = contentType;
+            }
+            catch (ArgumentException)
+            {
+                // Found by fuzzing: the SDK refuses a Content-Type that is not an RFC 2046 media type.
+                return CloudEventReadResult.Fail(StatusCodes.Status400BadRequest, $"Content-Type '{contentType}' is not a media type (RFC 2046), e.g. application/json");
+            }
+        }
         if (body.Length > 0)
         {
             try
@@ -118,13 +157,31 @@ public static class CloudEventHttp
 
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long maxBodyBytes, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream(request.ContentLength is long n ? (int)Math.Min(n, maxBodyBytes) : 1024);
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        if (request.ContentLength is long declared && declared <= maxBodyBytes)
         {
-            if (buffer.Length + read > maxBodyBytes) return null;
-            buffer.Write(chunk, 0, read);
+            // The common case on the hot path: the length is known, so the body is read straight into an array of
+            // that size (no growing buffer, no 16 KiB chunk to zero, no final copy). Kestrel refuses a body that is
+            // longer or shorter than its Content-Length.
+            var exact = new byte[declared];
+            var total = 0;
+            int got;
+            while (total < exact.Length && (got = await request.Body.ReadAsync(exact.AsMemory(total), cancellationToken)) > 0) total += got;
+            return total == exact.Length ? exact : exact[..total];
+        }
+        using var buffer = new MemoryStream(1024);
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > maxBodyBytes) return null;
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
         return buffer.ToArray();
     }
@@ -143,7 +200,7 @@ public static class CloudEventHttp
             foreach (var (attribute, value) in cloudEvent.GetPopulatedAttributes())
             {
                 if (attribute == cloudEvent.SpecVersion.DataContentTypeAttribute) continue;
-                response.Headers["ce-" + attribute.Name] = Uri.EscapeDataString(attribute.Format(value));
+                response.Headers["ce-" + attribute.Name] = HeaderValues.Encode(attribute.Format(value));
             }
             response.Headers["ce-specversion"] = cloudEvent.SpecVersion.VersionId;
             body = Formatter.EncodeBinaryModeEventData(cloudEvent);
@@ -170,7 +227,7 @@ public static class CloudEventHttp
         foreach (var (attribute, value) in cloudEvent.GetPopulatedAttributes())
         {
             if (attribute == cloudEvent.SpecVersion.DataContentTypeAttribute) continue;
-            binary.Headers.TryAddWithoutValidation("ce-" + attribute.Name, Uri.EscapeDataString(attribute.Format(value)));
+            binary.Headers.TryAddWithoutValidation("ce-" + attribute.Name, HeaderValues.Encode(attribute.Format(value)));
         }
         binary.Headers.TryAddWithoutValidation("ce-specversion", cloudEvent.SpecVersion.VersionId);
         return binary;

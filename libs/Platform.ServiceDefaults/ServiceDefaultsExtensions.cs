@@ -6,12 +6,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Platform.ServiceDefaults.Telemetry;
 
 namespace Platform.ServiceDefaults;
 
 /// <summary>
 /// The start of every Platform service's <c>Program.cs</c>: health checks, problem details, the Dapr client and
-/// single-line console logs that name the service.
+/// single-line console logs that name the service; metrics (Prometheus on <c>Telemetry:MetricsPort</c>) and traces (OTLP).
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -45,15 +46,20 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [ReadyTag]);
         builder.Services.AddDaprClient();
+        builder.AddPlatformTelemetry(builder.AppId(builder.Environment.ApplicationName));
         return builder;
     }
 
     /// <summary>
     /// Maps <c>/healthz</c> (readiness, what the local runner and Kubernetes probe), <c>/health</c> (same) and
-    /// <c>/alive</c> (liveness).
+    /// <c>/alive</c> (liveness), and gives every 4xx/5xx the app itself answers without a body (no route, wrong
+    /// method, unsupported media type) an RFC 9457 problem+json body naming the status. Called after a service's own
+    /// middleware, so responses a proxy forwards (the activator's replicas) pass untouched. Errors Kestrel answers
+    /// before the app sees the request (a malformed request line) stay bodiless.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseStatusCodePages();
         var ready = new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) };
         app.MapHealthChecks("/healthz", ready);
         app.MapHealthChecks("/health", ready);

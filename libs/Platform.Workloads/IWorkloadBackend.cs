@@ -14,11 +14,35 @@ public interface IWorkloadBackend
     /// </summary>
     Task EnsureAsync(RevisionWorkload workload, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// True when something outside Platform scales the workloads (Kubernetes: KEDA and the HPA act on the
+    /// autoscaler's decision), so <see cref="ScaleAsync"/> is not how a decision is applied. Default false.
+    /// </summary>
+    bool ExternallyScaled => false;
+
+    /// <summary>
+    /// Resolves the digests of the revision's images (the containers that have one), called once per revision by
+    /// its reconciler. Null when the workload has no image, or this backend does not resolve digests (Kubernetes: the
+    /// kubelet pulls by tag and nothing here reads the pods).
+    /// </summary>
+    Task<ImageDigestResolution?> ResolveImageDigestsAsync(RevisionWorkload workload, CancellationToken cancellationToken = default) =>
+        Task.FromResult<ImageDigestResolution?>(null);
+
     /// <summary>Starts or stops replicas until <paramref name="replicas"/> exist. False when the revision has no workload.</summary>
     Task<bool> ScaleAsync(RevisionKey revision, int replicas, CancellationToken cancellationToken = default);
 
     /// <summary>Stops every replica and forgets the workload; returns once nothing of it runs. False when there was none.</summary>
     Task<bool> DeleteAsync(RevisionKey revision, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The data plane now routes by the endpoints of the revision's status <paramref name="version"/> (the activator
+    /// accepted them): replicas that status had already dropped receive no new requests and may be stopped. Until
+    /// then a ready replica picked for scale-down keeps serving, so that no request is sent to a replica on its way
+    /// out. Backends whose data plane follows readiness by itself (Kubernetes) ignore it.
+    /// </summary>
+    void EndpointsApplied(RevisionKey revision, long version)
+    {
+    }
 
     /// <summary>The revision's current status, or null when it has no workload.</summary>
     WorkloadStatus? GetStatus(RevisionKey revision);

@@ -20,8 +20,8 @@ public sealed record WorkloadBuild(RevisionWorkload? Workload, IReadOnlyList<Fie
 
 /// <summary>
 /// Turns a typed Revision into a <see cref="RevisionWorkload"/>: pure, no I/O. Refuses, with the field path, what
-/// the backends cannot run: more than one container, init containers, <c>valueFrom</c>/<c>envFrom</c>, exec and
-/// gRPC readiness probes, a container with neither command nor image.
+/// the backends cannot run: init containers, <c>valueFrom</c> other than ConfigMap and Secret keys, a container
+/// with neither command nor image. With several containers the one with a port serves; the others are sidecars.
 /// </summary>
 public static class RevisionWorkloadBuilder
 {
@@ -37,11 +37,13 @@ public static class RevisionWorkloadBuilder
         }
 
         var name = meta.Name ?? "";
-        var labels = new Dictionary<string, string>(meta.Labels ?? [], StringComparer.Ordinal)
+        // The routing metadata changes when a route starts or stops sending traffic; as in Knative it stays off the
+        // workload, which would otherwise be replaced (its replicas restarted) each time the revision is routed.
+        var labels = new Dictionary<string, string>((meta.Labels ?? []).Where(l => !ServingLabels.RoutingMetadata.Contains(l.Key)), StringComparer.Ordinal)
         {
             [ServingLabels.Revision] = name,
         };
-        var annotations = new Dictionary<string, string>(meta.Annotations ?? [], StringComparer.Ordinal);
+        var annotations = new Dictionary<string, string>((meta.Annotations ?? []).Where(a => !ServingLabels.RoutingMetadata.Contains(a.Key)), StringComparer.Ordinal);
 
         var spec = revision.Spec;
         if (spec.InitContainers is { Count: > 0 })
@@ -55,13 +57,19 @@ public static class RevisionWorkloadBuilder
             return new WorkloadBuild(null, errors);
         }
 
-        if (spec.Containers.Count > 1)
+        // The serving container is the one with a port (admission lets exactly one declare it when there are several);
+        // the others run beside it as sidecars.
+        var servingIndex = spec.Containers.Count == 1 ? 0 : Math.Max(0, spec.Containers.FindIndex(c => c?.Ports is { Count: > 0 }));
+        var path = FieldPath.Index("spec.containers", servingIndex);
+        var container = spec.Containers[servingIndex];
+        var sidecars = new List<SidecarContainer>();
+        for (var i = 0; i < spec.Containers.Count; i++)
         {
-            errors.Add(new FieldError("spec.containers", $"only a single container is supported, found {spec.Containers.Count}"));
+            if (i != servingIndex && spec.Containers[i] is { } other)
+            {
+                sidecars.Add(BuildSidecar(other, FieldPath.Index("spec.containers", i), errors));
+            }
         }
-
-        const string path = "spec.containers[0]";
-        var container = spec.Containers[0];
         var command = container.Command ?? [];
         if (command.Count == 0 && string.IsNullOrWhiteSpace(container.Image))
         {
@@ -69,8 +77,11 @@ public static class RevisionWorkloadBuilder
         }
 
         var env = BuildEnv(container, path, errors);
+        var envFrom = BuildEnvFrom(container, path, errors);
         var (port, portName) = BuildPort(container, path, errors);
-        var readiness = BuildReadiness(container.ReadinessProbe, port, FieldPath.Child(path, "readinessProbe"), errors);
+        var readiness = BuildProbe(container.ReadinessProbe, port, FieldPath.Child(path, "readinessProbe"), errors) ?? ProbeCheck.DefaultTcp;
+        var liveness = BuildProbe(container.LivenessProbe, port, FieldPath.Child(path, "livenessProbe"), errors);
+        var startup = BuildProbe(container.StartupProbe, port, FieldPath.Child(path, "startupProbe"), errors);
         var scale = AutoscalingSettings.FromAnnotations(annotations);
         var minScale = Math.Max(0, scale.MinScale ?? 0);
         var maxScale = Math.Max(0, scale.MaxScale ?? 0);
@@ -99,9 +110,16 @@ public static class RevisionWorkloadBuilder
             Args = [.. container.Args ?? []],
             WorkingDir = string.IsNullOrEmpty(container.WorkingDir) ? null : container.WorkingDir,
             Env = env,
+            EnvFrom = envFrom,
+            Sidecars = sidecars,
             ContainerPort = port,
             PortName = portName,
             Readiness = readiness,
+            Requests = (container.Resources?.Requests ?? []).ToDictionary(r => r.Key, r => r.Value.Value, StringComparer.Ordinal),
+            Limits = (container.Resources?.Limits ?? []).ToDictionary(r => r.Key, r => r.Value.Value, StringComparer.Ordinal),
+            CpuRequestCores = container.Resources?.Requests?.GetValueOrDefault("cpu") is { } cpu && cpu.TryGetNumber(out var cores) && cores > 0 ? (double)cores : null,
+            Liveness = liveness,
+            Startup = startup,
             ContainerConcurrency = (int)Math.Clamp(spec.ContainerConcurrency ?? 0, 0, 1000),
             TimeoutSeconds = (int)Math.Clamp(spec.TimeoutSeconds ?? 300, 1, int.MaxValue),
             TerminationGracePeriodSeconds = spec.TerminationGracePeriodSeconds is long grace ? (int)Math.Clamp(grace, 0, int.MaxValue) : null,
@@ -112,13 +130,49 @@ public static class RevisionWorkloadBuilder
         return new WorkloadBuild(workload, []);
     }
 
-    private static List<EnvironmentVariable> BuildEnv(Container container, string path, List<FieldError> errors)
+    private static SidecarContainer BuildSidecar(Container container, string path, List<FieldError> errors)
     {
-        if (container.EnvFrom is { Count: > 0 })
+        var command = container.Command ?? [];
+        if (command.Count == 0 && string.IsNullOrWhiteSpace(container.Image))
         {
-            errors.Add(new FieldError(FieldPath.Child(path, "envFrom"), "not supported: list the variables in env with literal values"));
+            errors.Add(new FieldError(path, "give command (a program to run) or image"));
         }
 
+        return new SidecarContainer
+        {
+            Name = string.IsNullOrEmpty(container.Name) ? path : container.Name,
+            Image = string.IsNullOrWhiteSpace(container.Image) ? null : container.Image,
+            Command = [.. command],
+            Args = [.. container.Args ?? []],
+            WorkingDir = string.IsNullOrEmpty(container.WorkingDir) ? null : container.WorkingDir,
+            Env = BuildEnv(container, path, errors),
+            EnvFrom = BuildEnvFrom(container, path, errors),
+            Requests = (container.Resources?.Requests ?? []).ToDictionary(r => r.Key, r => r.Value.Value, StringComparer.Ordinal),
+            Limits = (container.Resources?.Limits ?? []).ToDictionary(r => r.Key, r => r.Value.Value, StringComparer.Ordinal),
+        };
+    }
+
+    private static List<EnvironmentReference> BuildEnvFrom(Container container, string path, List<FieldError> errors)
+    {
+        var imports = new List<EnvironmentReference>();
+        for (var i = 0; i < (container.EnvFrom?.Count ?? 0); i++)
+        {
+            var source = container.EnvFrom![i];
+            var (kind, reference) = source.ConfigMapRef is { } c ? (EnvironmentReference.ConfigMap, c) : (EnvironmentReference.Secret, source.SecretRef);
+            if (reference?.Name is not { Length: > 0 } name)
+            {
+                errors.Add(new FieldError(FieldPath.Index(FieldPath.Child(path, "envFrom"), i), "name a configMapRef or a secretRef"));
+                continue;
+            }
+
+            imports.Add(new EnvironmentReference(kind, name, null, reference.Optional ?? false, source.Prefix));
+        }
+
+        return imports;
+    }
+
+    private static List<EnvironmentVariable> BuildEnv(Container container, string path, List<FieldError> errors)
+    {
         var env = new List<EnvironmentVariable>();
         for (var i = 0; i < (container.Env?.Count ?? 0); i++)
         {
@@ -130,9 +184,16 @@ public static class RevisionWorkloadBuilder
                 continue;
             }
 
-            if (item.ValueFrom is not null)
+            if (item.ValueFrom is { } from)
             {
-                errors.Add(new FieldError(FieldPath.Child(itemPath, "valueFrom"), $"not supported: give {item.Name} a literal value"));
+                var (kind, selector) = from.ConfigMapKeyRef is { } c ? (EnvironmentReference.ConfigMap, c) : (EnvironmentReference.Secret, from.SecretKeyRef);
+                if (selector?.Name is not { Length: > 0 } name || selector.Key is not { Length: > 0 } key)
+                {
+                    errors.Add(new FieldError(FieldPath.Child(itemPath, "valueFrom"), "only configMapKeyRef and secretKeyRef (with name and key) are supported"));
+                    continue;
+                }
+
+                env.Add(new EnvironmentVariable(item.Name, "", new EnvironmentReference(kind, name, key, selector.Optional ?? false)));
                 continue;
             }
 
@@ -163,24 +224,14 @@ public static class RevisionWorkloadBuilder
         return (port, ports[0].Name ?? "");
     }
 
-    private static ReadinessCheck BuildReadiness(Probe? probe, int userPort, string path, List<FieldError> errors)
+    private static ProbeCheck? BuildProbe(Probe? probe, int userPort, string path, List<FieldError> errors)
     {
         if (probe is null)
         {
-            return ReadinessCheck.DefaultTcp;
+            return null;
         }
 
-        if (probe.Exec is not null)
-        {
-            errors.Add(new FieldError(FieldPath.Child(path, "exec"), "not supported: use httpGet or tcpSocket"));
-        }
-
-        if (probe.Grpc is not null)
-        {
-            errors.Add(new FieldError(FieldPath.Child(path, "grpc"), "not supported: use httpGet or tcpSocket"));
-        }
-
-        var check = new ReadinessCheck
+        var check = new ProbeCheck
         {
             InitialDelaySeconds = Math.Max(0, probe.InitialDelaySeconds ?? 0),
             PeriodSeconds = Math.Max(0, probe.PeriodSeconds ?? 0),
@@ -212,6 +263,22 @@ public static class RevisionWorkloadBuilder
                 Headers = headers,
                 Port = OtherPort(http.Port, userPort),
             };
+        }
+
+        if (probe.Exec is { } exec)
+        {
+            if (exec.Command is not { Count: > 0 } command || string.IsNullOrEmpty(command[0]))
+            {
+                errors.Add(new FieldError(FieldPath.Child(FieldPath.Child(path, "exec"), "command"), "required"));
+                return check;
+            }
+
+            return check with { Kind = ProbeKind.Exec, Command = [.. command] };
+        }
+
+        if (probe.Grpc is { } grpc)
+        {
+            return check with { Kind = ProbeKind.Grpc, GrpcService = grpc.Service ?? "", Port = grpc.Port is int p && p != 0 && p != userPort ? p : null };
         }
 
         return check with { Kind = ProbeKind.Tcp, Port = OtherPort(probe.TcpSocket?.Port, userPort) };

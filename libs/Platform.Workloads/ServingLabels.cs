@@ -15,6 +15,18 @@ internal static class ServingLabels
     /// <summary>The revision's uid.</summary>
     public const string RevisionUid = "serving.knative.dev/revisionUID";
 
+    /// <summary>
+    /// The labels and annotation the serving-controller moves as routes start and stop sending a revision traffic
+    /// (<c>serving.knative.dev/routingState</c>, <c>serving.knative.dev/route</c>,
+    /// <c>serving.knative.dev/routingStateModified</c>): kept on the Revision, never copied onto its workload.
+    /// </summary>
+    public static readonly IReadOnlySet<string> RoutingMetadata = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "serving.knative.dev/routingState",
+        "serving.knative.dev/route",
+        "serving.knative.dev/routingStateModified",
+    };
+
     /// <summary>Env var: the port the user container must listen on.</summary>
     public const string PortEnv = "PORT";
 

@@ -86,7 +86,7 @@ public sealed record WorkloadFailure(string Reason, string Message, IReadOnlyLis
     /// The revision condition the failure belongs to, as in Knative: <c>ResourcesAvailable</c> for
     /// <c>ProgressDeadlineExceeded</c>, <c>ContainerHealthy</c> for everything the container itself causes.
     /// </summary>
-    public string ConditionType => Reason == WorkloadFailureReasons.ProgressDeadlineExceeded ? "ResourcesAvailable" : "ContainerHealthy";
+    public string ConditionType => WorkloadFailureReasons.IsResources(Reason) ? "ResourcesAvailable" : "ContainerHealthy";
 }
 
 /// <summary>The failure reasons a backend reports.</summary>
@@ -106,6 +106,28 @@ public static class WorkloadFailureReasons
 
     /// <summary>The working directory does not exist.</summary>
     public const string WorkingDirNotFound = "WorkingDirNotFound";
+
+    /// <summary>An environment variable comes from a ConfigMap or Secret, which the local backend has nowhere to read from.</summary>
+    public const string ConfigSourceUnavailable = "ConfigSourceUnavailable";
+
+    /// <summary>Kubernetes: the cluster has no KEDA (no <c>scaledobjects.keda.sh</c> CRD), so nothing scales the revision.</summary>
+    public const string KedaNotInstalled = "KedaNotInstalled";
+
+    /// <summary>Kubernetes: the revision asks for a Dapr sidecar (<c>dapr.io/enabled</c>) and the cluster has no Dapr.</summary>
+    public const string DaprNotInstalled = "DaprNotInstalled";
+
+    /// <summary>Kubernetes: the controller's role may not write one of the revision's objects (RBAC).</summary>
+    public const string Forbidden = "Forbidden";
+
+    /// <summary>Kubernetes: the Deployment reports <c>ReplicaFailure</c> (quota, admission, a pod that cannot be created).</summary>
+    public const string ReplicaFailure = "ReplicaFailure";
+
+    /// <summary>
+    /// Whether a failure is about the revision's resources (Knative's <c>ResourcesAvailable</c>) rather than its
+    /// container (<c>ContainerHealthy</c>).
+    /// </summary>
+    public static bool IsResources(string reason) =>
+        reason is ProgressDeadlineExceeded or KedaNotInstalled or DaprNotInstalled or Forbidden or ReplicaFailure;
 }
 
 /// <summary>Which output stream a log line came from.</summary>

@@ -6,7 +6,8 @@ builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 builder.Logging.ClearProviders();
 var app = builder.Build();
 var defaultSleep = int.TryParse(Environment.GetEnvironmentVariable("SLEEP_MS"), out var s) ? s : 100;
-app.MapGet("/", async (int? sleep, CancellationToken ct) =>
+// POST too: load tests use it to see failures that a proxy may not hide by sending the request again.
+app.MapMethods("/", ["GET", "POST"], async (int? sleep, CancellationToken ct) =>
 {
     var ms = Math.Clamp(sleep ?? defaultSleep, 0, 60_000);
     await Task.Delay(ms, ct);

@@ -25,6 +25,35 @@ internal sealed record ActivatorOptions
     public IReadOnlyList<string>? LocalNetworks { get; init; }
 
     /// <summary>
+    /// The ingress port: requests for services, HTTP/1.1 and WebSocket (<c>Activator__Port</c>). Default 8080. It never
+    /// serves the control endpoints, whatever the Host header says.
+    /// </summary>
+    public int Port { get; init; } = 8080;
+
+    /// <summary>
+    /// Address the ingress and h2c listeners bind: <c>127.0.0.1</c> by default (local mode), <c>0.0.0.0</c> in a
+    /// cluster. The control port always binds loopback.
+    /// </summary>
+    public string Address { get; init; } = "127.0.0.1";
+
+    /// <summary>
+    /// The control port: <c>/activator/v1/...</c> (route table, endpoints, stats) and <c>/healthz</c>, on 127.0.0.1 only.
+    /// It is the activator's Dapr app port, so the serving-controller reaches it through service invocation to the
+    /// activator's sidecar (in the same pod in a cluster) and no ingress client can rewrite routes. Default
+    /// <c>APP_PORT</c> when set, else 8014.
+    /// </summary>
+    public int ControlPort { get; init; } = DefaultControlPort;
+
+    /// <summary>
+    /// <c>APP_API_TOKEN</c>: when set, every control request must carry it in <c>dapr-api-token</c> (the activator's
+    /// sidecar adds it, as Dapr does), else 401; other local processes cannot reprogram the routes. Null: not checked.
+    /// </summary>
+    public string? AppApiToken { get; init; }
+
+    /// <summary>Control port when neither <c>Activator:ControlPort</c> nor <c>APP_PORT</c> is set.</summary>
+    public const int DefaultControlPort = 8014;
+
+    /// <summary>
     /// Port of a second, HTTP/2-only listener for h2c with prior knowledge (Kestrel speaks HTTP/2 without TLS only on
     /// an HTTP/2-only endpoint; the main port serves HTTP/1.1, WebSocket upgrades and, with TLS, HTTP/2). Same host
     /// as the main port. Default 8013, Knative activator's h2c port; 0 turns it off.
@@ -64,6 +93,11 @@ internal sealed record ActivatorOptions
         if (DefaultTimeoutSeconds is < 1 or > Routing.RouteTableValidator.MaxTimeoutSeconds)
             errors.Add($"Activator:DefaultTimeoutSeconds: must be 1..{Routing.RouteTableValidator.MaxTimeoutSeconds}");
         if (H2cPort is < 0 or > 65535) errors.Add("Activator:H2cPort: must be 0..65535");
+        if (Port is < 1 or > 65535) errors.Add("Activator:Port: must be 1..65535");
+        if (ControlPort is < 1 or > 65535) errors.Add("Activator:ControlPort: must be 1..65535 (APP_PORT sets it too)");
+        if (ControlPort == Port || (H2cPort > 0 && (H2cPort == Port || H2cPort == ControlPort)))
+            errors.Add($"Activator: Port ({Port}), ControlPort ({ControlPort}) and H2cPort ({H2cPort}) must differ");
+        if (!System.Net.IPAddress.TryParse(Address, out _)) errors.Add($"Activator:Address: \"{Address}\" is not an IP address such as 127.0.0.1 or 0.0.0.0");
         if (QueueDepthPerConcurrency < 0) errors.Add("Activator:QueueDepthPerConcurrency: must be >= 0");
         if (UnlimitedQueueDepth < 0) errors.Add("Activator:UnlimitedQueueDepth: must be >= 0");
         if (StatsInterval <= TimeSpan.Zero) errors.Add("Activator:StatsInterval: must be > 0");

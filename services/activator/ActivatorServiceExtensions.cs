@@ -6,6 +6,7 @@ using Platform.Activator.Forwarding;
 using Platform.Activator.Routing;
 using Platform.Activator.Stats;
 using Platform.Activator.Throttling;
+using Platform.ServiceDefaults.Telemetry;
 using Platform.Serving.Contracts.Routing;
 
 namespace Platform.Activator;
@@ -15,14 +16,21 @@ internal static class ActivatorServiceExtensions
 {
     /// <summary>
     /// Adds routing, throttling, forwarding (YARP) and stats; binds <see cref="ActivatorOptions"/> from
-    /// <c>Activator</c> and fails at start naming every bad setting. The main endpoints serve HTTP/1.1 and WebSocket;
-    /// <see cref="ActivatorOptions.H2cPort"/> adds an HTTP/2-only listener for h2c with prior knowledge. Pokes go to the autoscaler and stats to pub/sub through Dapr unless an
-    /// <see cref="IRevisionActivationHook"/> / <see cref="IRevisionStatsSink"/> was registered before.
-    /// Call after the listening URLs are set (<c>UseAppPort</c>): the h2c listener is added to them.
+    /// <c>Activator</c> (<c>APP_PORT</c>, the Dapr app port, is the control port unless <c>Activator:ControlPort</c>
+    /// is set) and fails at start naming every bad setting. Listens on three ports, each for one job: the ingress
+    /// (<see cref="ActivatorOptions.Port"/>, HTTP/1.1 + WebSocket), h2c with prior knowledge
+    /// (<see cref="ActivatorOptions.H2cPort"/>) and the loopback-only control port. Pokes go to the autoscaler and
+    /// stats to pub/sub through Dapr unless an <see cref="IRevisionActivationHook"/> / <see cref="IRevisionStatsSink"/>
+    /// was registered before.
     /// </summary>
     public static WebApplicationBuilder AddActivator(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(ActivatorOptions.Section).Get<ActivatorOptions>() ?? new ActivatorOptions();
+        if (builder.Configuration[$"{ActivatorOptions.Section}:{nameof(ActivatorOptions.ControlPort)}"] is null
+            && int.TryParse(builder.Configuration["APP_PORT"], out var appPort))
+            options = options with { ControlPort = appPort };
+        if (builder.Configuration["APP_API_TOKEN"] is { Length: > 0 } appToken)
+            options = options with { AppApiToken = appToken };
         var errors = options.Validate();
         if (errors.Count > 0)
             throw new InvalidOperationException("Invalid activator configuration: " + string.Join("; ", errors));
@@ -33,13 +41,17 @@ internal static class ActivatorServiceExtensions
         if (builder.Configuration["Logging:LogLevel:Yarp"] is null)
             builder.Logging.AddFilter("Yarp", LogLevel.Warning);
 
-        AddH2cListener(builder, options.H2cPort);
         builder.WebHost.ConfigureKestrel(k =>
         {
             // Without TLS Kestrel cannot offer both protocols on one port (no ALPN; it would fall back to HTTP/1.1 with
-            // a warning), so the main port is HTTP/1.1 (+ WebSocket) and the h2c port HTTP/2 with prior knowledge.
-            k.ConfigureEndpointDefaults(l => l.Protocols =
-                options.H2cPort > 0 && l.IPEndPoint?.Port == options.H2cPort ? HttpProtocols.Http2 : HttpProtocols.Http1);
+            // a warning), so the ingress is HTTP/1.1 (+ WebSocket) and the h2c port HTTP/2 with prior knowledge.
+            var address = System.Net.IPAddress.Parse(options.Address);
+            k.Listen(address, options.Port, l => l.Protocols = HttpProtocols.Http1);
+            if (options.H2cPort > 0) k.Listen(address, options.H2cPort, l => l.Protocols = HttpProtocols.Http2);
+            // Loopback only: the activator's own sidecar (or a local controller) is the one caller.
+            k.Listen(System.Net.IPAddress.Loopback, options.ControlPort, l => l.Protocols = HttpProtocols.Http1);
+            // Prometheus scrapes on their own port (Telemetry:MetricsPort), never on the ingress.
+            k.ListenMetrics(TelemetryOptions.From(builder.Configuration));
             k.AddServerHeader = false;
         });
 
@@ -59,21 +71,13 @@ internal static class ActivatorServiceExtensions
         services.AddHostedService(sp => sp.GetRequiredService<StatsReporter>());
         services.AddReverseProxy(); // IHttpForwarder and the transform builder; no YARP routes are configured
         services.AddSingleton<ForwardingClient>();
+        services.AddSingleton<Telemetry.ActivatorMetrics>();
         return builder;
     }
 
-    /// <summary>Adds <c>http://{host of the first URL}:{port}</c> to the listening URLs, served HTTP/2-only.</summary>
-    private static void AddH2cListener(WebApplicationBuilder builder, int port)
-    {
-        if (port <= 0) return;
-        var urls = builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey);
-        if (string.IsNullOrWhiteSpace(urls)) urls = "http://localhost:5000"; // Kestrel's own default, kept
-        var first = new Uri(urls.Split(';', StringSplitOptions.RemoveEmptyEntries)[0].Replace("*", "0.0.0.0").Replace("+", "0.0.0.0"));
-        builder.WebHost.UseUrls($"{urls};http://{first.Host}:{port}");
-    }
-
     /// <summary>
-    /// Puts the data path first in the pipeline, then routing and the control endpoints; applies
+    /// Puts the data path first in the pipeline (every port but the control port), then routing and the control
+    /// endpoints (the control port only); applies
     /// <see cref="ActivatorOptions.RoutesFile"/> when set.
     /// </summary>
     public static WebApplication UseActivator(this WebApplication app)

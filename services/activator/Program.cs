@@ -3,11 +3,10 @@ using Platform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.UseAppPort(defaultPort: 8080);
-builder.AddActivator();
+builder.AddActivator(); // ingress Activator:Port (8080), h2c 8013, control APP_PORT (8014, loopback)
 
 var app = builder.Build();
-app.UseActivator(); // service hosts are forwarded here; only the activator's own host reaches what follows
+app.UseActivator(); // ingress: service hosts are forwarded; the control port reaches what follows
 app.MapDefaultEndpoints();
 app.Run();
 

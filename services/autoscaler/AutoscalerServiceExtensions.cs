@@ -29,7 +29,9 @@ internal static class AutoscalerServiceExtensions
         services.TryAddSingleton(TimeProvider.System);
         builder.AddResourceStore();
         services.AddSingleton<PodAutoscalerBoard>();
-        services.TryAddSingleton<IScaleTarget, PodAutoscalerScaleTarget>();
+        services.AddSingleton(sp => new Telemetry.AutoscalerMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<PodAutoscalerBoard>()));
+        services.TryAddSingleton<PodAutoscalerScaleTarget>();
+        services.TryAddSingleton<IScaleTarget>(sp => sp.GetRequiredService<PodAutoscalerScaleTarget>());
         services.AddSingleton<PodAutoscalerFollower>();
         services.AddHostedService(sp => sp.GetRequiredService<PodAutoscalerFollower>());
         services.AddSingleton<InProcessRevisionAutoscalers>();

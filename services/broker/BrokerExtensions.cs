@@ -25,9 +25,12 @@ internal static class BrokerExtensions
         services.AddSingleton(TimeProvider.System);
         builder.AddResourceStore();
         services.AddSingleton(sp => new EventDispatcher(DeliveryHttpClient(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EventDispatcher>>()));
+        services.AddSingleton(sp => PlatformDestinations(sp.GetRequiredService<BrokerOptions>(), sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ResourceCache>();
         services.AddSingleton<Routes>();
         services.AddSingleton<BrokerCounters>();
+        services.AddSingleton<Telemetry.BrokerTelemetry>();
+        services.AddSingleton<Accounting.DeliveryLedger>();
         services.AddSingleton<SidecarConnection>();
         services.AddSingleton<EventPublisher>();
         services.AddSingleton<EventRouter>();
@@ -35,6 +38,26 @@ internal static class BrokerExtensions
         services.AddHostedService<ResourceWatcher>();
         services.AddHostedService<Reconciler>();
         return builder;
+    }
+
+    /// <summary>
+    /// The control ports no event may be sent to: the control-plane API (<c>ResourceStore:Url</c>), this broker's
+    /// sidecar (<c>DAPR_HTTP_PORT</c>, <c>DAPR_GRPC_PORT</c>) and <see cref="BrokerOptions.ProtectedAddresses"/>;
+    /// none with <see cref="BrokerOptions.AllowPlatformDestinations"/>.
+    /// </summary>
+    internal static Platform.Eventing.Addressing.ProtectedDestinations PlatformDestinations(BrokerOptions options, IConfiguration configuration)
+    {
+        if (options.AllowPlatformDestinations) return Platform.Eventing.Addressing.ProtectedDestinations.None;
+        var addresses = new List<(string, Uri)>();
+        void Add(string what, string? url)
+        {
+            if (Uri.TryCreate(url, UriKind.Absolute, out var uri)) addresses.Add((what, uri));
+        }
+        Add("the control-plane API", configuration[$"{ResourceStoreOptions.Section}:Url"] ?? new ResourceStoreOptions().Url);
+        foreach (var variable in new[] { "DAPR_HTTP_PORT", "DAPR_GRPC_PORT" })
+            if (int.TryParse(configuration[variable], out var port)) Add("the broker's own Dapr sidecar", $"http://127.0.0.1:{port}");
+        foreach (var address in options.ProtectedAddresses) Add("a platform control port", address);
+        return new Platform.Eventing.Addressing.ProtectedDestinations(addresses, $"{BrokerOptions.Section}:{nameof(BrokerOptions.AllowPlatformDestinations)}");
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Platform.Broker;
+using Platform.Broker.Accounting;
 using Platform.Broker.Ingress;
 using Platform.ServiceDefaults;
 
@@ -11,6 +12,7 @@ builder.AddBroker();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapIngress();
+app.MapStats();
 app.Run();
 
 /// <summary>Entry point, public so that tests can host it.</summary>

@@ -1,10 +1,12 @@
 using Platform.ServiceDefaults;
+using Platform.Sources;
 
-// The sources service: a skeleton until the sources issue (PingSource, ApiServerSource, SinkBinding,
-// ContainerSource) lands; it answers health so that `platform up` runs it like every app of dapr.yaml.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.UseAppPort(defaultPort: 5400);
+// Resource watch → one reconciler per kind (PingSource, ApiServerSource, SinkBinding, ContainerSource) → statuses;
+// the ping scheduler, the API watches and the container processes do the work.
+builder.AddSources();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -7,7 +7,7 @@ var benchmarks = Assembly.GetExecutingAssembly().GetTypes()
     .Select(t => (IBenchmark)Activator.CreateInstance(t)!)
     .OrderBy(b => b.Name)
     .ToList();
-var options = new BenchmarkOptions(Short: args.Contains("--short"));
+var shortRun = args.Contains("--short");
 var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
 if (names.Count == 0 || names.Contains("--help"))
 {
@@ -24,9 +24,30 @@ if (unknown.Count > 0)
 }
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+var summaries = new List<string>();
+var failed = 0;
 foreach (var benchmark in selected)
 {
+    if (cts.IsCancellationRequested) break;
     Console.WriteLine($"== {benchmark.Name}: {benchmark.Description}");
-    await benchmark.RunAsync(options, cts.Token);
+    var options = new BenchmarkOptions(shortRun);
+    Exception? failure = null;
+    try
+    {
+        await benchmark.RunAsync(options, cts.Token);
+    }
+    catch (Exception e) when (!cts.IsCancellationRequested)
+    {
+        // One benchmark throwing must not cancel the others: report it and go on.
+        failure = e;
+        failed++;
+        Console.WriteLine($"  FAILED: {e}");
+    }
+    var summary = options.Report.SummaryLine(benchmark.Name, failure);
+    summaries.Add(summary);
+    Console.WriteLine(summary);
 }
-return 0;
+// All summary lines together at the end, one per benchmark, for tools that track regressions.
+Console.WriteLine($"== summary ({selected.Count} benchmark(s), {failed} failed)");
+foreach (var s in summaries) Console.WriteLine(s);
+return failed == 0 ? 0 : 1;

@@ -69,6 +69,21 @@ public class CloudEventHttpTests
         Assert.StartsWith(reasonStart, result.Error.Reason);
     }
 
+    private const string Head = "\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\"";
+
+    [Theory]
+    [InlineData("{" + Head + ",\"data_base64\":\"not base64!\"}", "malformed structured CloudEvent: data_base64: must be a base64 string (RFC 4648")]
+    [InlineData("{" + Head + ",\"data_base64\":42}", "malformed structured CloudEvent: data_base64: must be a base64 string")]
+    [InlineData("{" + Head + ",\"data\":\"x\",\"data_base64\":\"eA==\"}", "malformed structured CloudEvent: data_base64: an event carries data or data_base64, not both")]
+    [InlineData("[{" + Head + "}]", "malformed structured CloudEvent: the body is a JSON array, not an object")]
+    [InlineData("{" + Head + ",\"subject\":{\"a\":1}}", "malformed structured CloudEvent: attribute 'subject': must be a string, number or boolean, not a JSON object")]
+    public async Task A_structured_event_that_the_sdk_refuses_is_explained_by_field(string body, string reasonStart)
+    {
+        var result = await CloudEventHttp.ReadAsync(Request("application/cloudevents+json", body), 1024);
+        Assert.Equal(400, result.Error!.StatusCode);
+        Assert.StartsWith(reasonStart, result.Error.Reason);
+    }
+
     [Fact]
     public async Task Binary_mode_bad_json_data_is_400()
     {

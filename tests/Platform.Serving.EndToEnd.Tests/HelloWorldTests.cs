@@ -8,7 +8,8 @@ namespace Platform.Serving.EndToEnd.Tests;
 public sealed class HelloWorldTests(ServingStack stack) : IClassFixture<ServingStack>
 {
     private static readonly TimeSpan Cli = TimeSpan.FromSeconds(90);
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    // With the API's token: the controller's /workloads and /apis need it (the activator ignores it).
+    private readonly HttpClient _http = stack.ApiClient();
 
     [SkippableFact]
     public async Task Create_update_split_tag_and_delete_hello()
@@ -98,6 +99,103 @@ public sealed class HelloWorldTests(ServingStack stack) : IClassFixture<ServingS
         Assert.Equal(0, (await stack.CliAsync(Cli, "service", "delete", "crash")).ExitCode);
     }
 
+    [SkippableFact]
+    public async Task A_request_held_for_a_revision_that_cannot_start_again_ends_503_with_the_reason()
+    {
+        stack.SkipIfUnavailable();
+        // The first replica serves; once scaled to zero, every later start exits at once (its marker file exists).
+        var marker = Path.Combine(Path.GetTempPath(), "platform-e2e-started-" + Guid.NewGuid().ToString("N")[..8]);
+        var script = $"if [ -f {marker} ]; then echo fatal: cannot start twice >&2; exit 3; fi; touch {marker}; exec dotnet {stack.HelloWorld}";
+        try
+        {
+            var create = await stack.CliAsync(Cli, "service", "create", "once", "--cmd", "sh", "--arg", "-c", "--arg", script, "--wait-timeout", "60");
+            Assert.True(create.ExitCode == 0, create.Output);
+            Assert.Equal("Hello World!\n", (await GetAsync("once.default.localhost")).Body);
+            await Eventually(async () => await ReplicasAsync("once-00001") == 0, TimeSpan.FromSeconds(45), "once-00001 was not scaled to zero");
+            // And the activator knows: until its endpoints update, a draining replica may still answer the request.
+            await Eventually(async () => await ActivatorReplicasAsync("once-00001") == 0, TimeSpan.FromSeconds(30), "the activator still routes to once-00001's old replica");
+
+            // Held at zero, poked, the replica exits at start: the request ends when the revision fails, naming why,
+            // not after the 300 s timeout.
+            using var response = await _http.SendAsync(Request("once.default.localhost"));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode} {body}");
+            var error = JsonNode.Parse(body)!;
+            Assert.Equal("revision-failed", (string?)error["error"]);
+            Assert.Contains("ExitCode3", (string?)error["message"]);
+            Assert.Equal(0, (await stack.CliAsync(Cli, "service", "delete", "once")).ExitCode);
+        }
+        finally
+        {
+            File.Delete(marker);
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_custom_domain_reaches_its_service_through_the_cli()
+    {
+        stack.SkipIfUnavailable();
+        var create = await stack.CliAsync(Cli, "service", "create", "mapped", "--cmd", "dotnet", "--arg", stack.HelloWorld, "--env", "TARGET=Domain", "--wait-timeout", "60");
+        Assert.True(create.ExitCode == 0, create.Output);
+
+        var domain = await stack.CliAsync(Cli, "domain", "create", "mapped.example.com", "--ref", "ksvc:mapped", "--wait", "--wait-timeout", "60");
+        Assert.True(domain.ExitCode == 0, domain.Output + "\n" + stack.AppLog("serving-controller"));
+        Assert.Equal("Hello Domain!\n", (await GetAsync("mapped.example.com")).Body);
+
+        var list = await stack.CliAsync(Cli, "domain", "list");
+        Assert.Contains("http://mapped.example.com", list.Output);
+        Assert.Contains("ksvc:mapped", list.Output);
+        var mapping = await GetObjectAsync("domainmappings/mapped.example.com", "serving.knative.dev/v1beta1");
+        Assert.Equal(["True", "True", "True", "True", "True"], new[] { "DomainClaimed", "ReferenceResolved", "CertificateProvisioned", "IngressReady", "Ready" }
+            .Select(t => (string?)mapping["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == t)!["status"]));
+
+        // A mapping of a service that does not exist says so, and routes nothing.
+        var dangling = await stack.CliAsync(Cli, "domain", "create", "nothing.example.com", "--ref", "ksvc:nothing");
+        Assert.True(dangling.ExitCode == 0, dangling.Output);
+        await Eventually(async () => (string?)(await GetObjectAsync("domainmappings/nothing.example.com", "serving.knative.dev/v1beta1"))["status"]?["conditions"]?.AsArray()
+            .SingleOrDefault(c => (string?)c!["type"] == "ReferenceResolved")?["reason"] == "NotFound", TimeSpan.FromSeconds(20), "nothing.example.com did not report NotFound");
+        using (var notRouted = await _http.SendAsync(Request("nothing.example.com")))
+            Assert.Equal(HttpStatusCode.NotFound, notRouted.StatusCode);
+
+        Assert.Equal(0, (await stack.CliAsync(Cli, "domain", "delete", "mapped.example.com")).ExitCode);
+        await Eventually(async () => (await _http.SendAsync(Request("mapped.example.com"))).StatusCode == HttpStatusCode.NotFound, TimeSpan.FromSeconds(10), "the domain is still served after delete");
+        Assert.Equal(0, (await stack.CliAsync(Cli, "domain", "delete", "nothing.example.com")).ExitCode);
+        Assert.Equal(0, (await stack.CliAsync(Cli, "service", "delete", "mapped")).ExitCode);
+    }
+
+    [SkippableFact]
+    public async Task The_hpa_class_scales_on_the_replicas_memory_and_never_on_concurrency()
+    {
+        stack.SkipIfUnavailable();
+        // helloworld keeps tens of MiB resident: a 10 MiB target asks for more replicas than max-scale allows, with no
+        // request at all (concurrency would keep it at one).
+        var create = await stack.CliAsync(Cli, "service", "create", "hungry", "--cmd", "dotnet", "--arg", stack.HelloWorld,
+            "--annotation", "autoscaling.knative.dev/class=hpa.autoscaling.knative.dev",
+            "--annotation", "autoscaling.knative.dev/metric=memory",
+            "--annotation", "autoscaling.knative.dev/target=10",
+            "--annotation", "autoscaling.knative.dev/max-scale=3", "--wait-timeout", "60");
+        Assert.True(create.ExitCode == 0, create.Output);
+
+        await Eventually(async () => await ReplicasAsync("hungry-00001") == 3, TimeSpan.FromSeconds(60),
+            "the HPA did not scale hungry-00001 to max-scale on memory\n" + stack.AppLog("serving-controller"));
+        var pa = await GetObjectAsync("podautoscalers/hungry-00001", "autoscaling.internal.knative.dev/v1alpha1");
+        Assert.Equal(3, (int)pa["status"]!["desiredScale"]!);
+        Assert.Equal(0, (await stack.CliAsync(Cli, "service", "delete", "hungry")).ExitCode);
+    }
+
+    /// <summary>Ready replicas of <paramref name="revision"/> in the activator's throttler (its control port's stats).</summary>
+    private async Task<int> ActivatorReplicasAsync(string revision)
+    {
+        // The activator's control port takes the app token its sidecar sends (APP_API_TOKEN), not the API's bearer token.
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{stack.ActivatorControlPort}/activator/v1/stats");
+        request.Headers.Add("dapr-api-token", stack.AppApiToken);
+        using var response = await _http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"activator stats: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var stats = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        return stats["revisions"]!.AsArray().Where(r => (string?)r!["revision"] == revision)
+            .Select(r => (int)r!["state"]!["replicas"]!).FirstOrDefault();
+    }
+
     private async Task<int> ReplicasAsync(string revision)
     {
         using var response = await _http.GetAsync($"{stack.Server}/workloads/v1/revisions/default/{revision}");
@@ -116,12 +214,12 @@ public sealed class HelloWorldTests(ServingStack stack) : IClassFixture<ServingS
     {
         using var response = await _http.SendAsync(Request(host));
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{host}: {(int)response.StatusCode} {body}");
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{host}: {(int)response.StatusCode} {body}\nserving-controller log:\n{stack.AppLog("serving-controller")}");
         return (body, response.Headers.TryGetValues("X-Revision", out var v) ? v.Single() : "");
     }
 
-    private async Task<JsonObject> GetObjectAsync(string path) =>
-        JsonNode.Parse(await _http.GetStringAsync($"{stack.Server}/apis/serving.knative.dev/v1/namespaces/default/{path}"))!.AsObject();
+    private async Task<JsonObject> GetObjectAsync(string path, string apiVersion = "serving.knative.dev/v1") =>
+        JsonNode.Parse(await _http.GetStringAsync($"{stack.Server}/apis/{apiVersion}/namespaces/default/{path}"))!.AsObject();
 
     private static async Task Eventually(Func<bool> condition, TimeSpan timeout, string message) =>
         await Eventually(() => Task.FromResult(condition()), timeout, message);

@@ -25,6 +25,8 @@ public sealed class ApiHost : IAsyncDisposable
             b.UseSetting("ControlPlane:PublishChanges", "false");
             // The API alone: the Serving reconcilers (on by default) would add children and statuses.
             b.UseSetting("Serving:Wiring:Reconcile", "false");
+            // The API's mechanics with minimal objects; tests of what users get pass ControlPlane:Admission=knative (the default).
+            b.UseSetting("ControlPlane:Admission", "basic");
             foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) b.UseSetting(k, v);
             b.ConfigureTestServices(s => s.AddSingleton(used));
         });

@@ -12,6 +12,7 @@ namespace Platform.Testing;
 public sealed class RedisServer : IAsyncLifetime
 {
     private Process? _process;
+    private string? _exe;
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "platform-redis-" + Guid.NewGuid().ToString("N")[..8]);
 
     /// <summary>The port redis-server listens on.</summary>
@@ -19,6 +20,12 @@ public sealed class RedisServer : IAsyncLifetime
 
     /// <summary><c>127.0.0.1:{Port}</c>, the form Dapr's <c>redisHost</c> takes.</summary>
     public string HostPort => $"127.0.0.1:{Port}";
+
+    /// <summary>
+    /// Persist to an append-only file (<c>appendfsync everysec</c>, as <c>platform up</c> runs Redis) so that
+    /// <see cref="KillAndRestartAsync"/> keeps the data; off by default (tests that only need a Redis).
+    /// </summary>
+    public bool AppendOnly { get; init; }
 
     /// <summary>Why Redis is unavailable, or null when it runs.</summary>
     public string? Unavailable { get; private set; }
@@ -43,24 +50,46 @@ public sealed class RedisServer : IAsyncLifetime
         }
 
         Directory.CreateDirectory(_dir);
+        _exe = exe;
         for (var attempt = 0; attempt < 5; attempt++)
         {
             Port = FreePort.Next();
-            _process = Process.Start(new ProcessStartInfo(exe)
-            {
-                ArgumentList = { "--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", _dir, "--save", "", "--appendonly", "no", "--protected-mode", "no" },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            })!;
-            _process.OutputDataReceived += (_, _) => { };
-            _process.ErrorDataReceived += (_, _) => { };
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
+            Launch();
             if (await WaitForPingAsync()) return;
-            _process.Kill(true);
+            _process!.Kill(true);
         }
         throw new InvalidOperationException("redis-server did not start on a free port after 5 attempts");
+    }
+
+    private void Launch()
+    {
+        var start = new ProcessStartInfo(_exe!)
+        {
+            ArgumentList = { "--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", _dir, "--save", "", "--protected-mode", "no" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in AppendOnly ? new[] { "--appendonly", "yes", "--appendfsync", "everysec" } : ["--appendonly", "no"])
+            start.ArgumentList.Add(arg);
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>
+    /// kill -9 of redis-server, then a new one on the same port and folder (it replays its append-only file when
+    /// <see cref="AppendOnly"/>); returns once it answers PING.
+    /// </summary>
+    public async Task KillAndRestartAsync()
+    {
+        _process!.Kill(true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        Launch();
+        if (!await WaitForPingAsync()) throw new InvalidOperationException($"redis-server did not come back on {HostPort}");
     }
 
     private async Task<bool> WaitForPingAsync()
@@ -74,8 +103,9 @@ public sealed class RedisServer : IAsyncLifetime
                 await conn.GetDatabase().PingAsync();
                 return true;
             }
-            catch (RedisConnectionException)
+            catch (Exception e) when (e is RedisConnectionException or RedisServerException)
             {
+                // RedisServerException: "LOADING" while a restarted server replays its append-only file.
                 await Task.Delay(50);
             }
         }

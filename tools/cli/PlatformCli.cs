@@ -5,6 +5,7 @@ using Platform.Cli.Commands.Broker;
 using Platform.Cli.Commands.Channel;
 using Platform.Cli.Commands.Delete;
 using Platform.Cli.Commands.Describe;
+using Platform.Cli.Commands.Domain;
 using Platform.Cli.Commands.Down;
 using Platform.Cli.Commands.Get;
 using Platform.Cli.Commands.Revision;
@@ -41,12 +42,14 @@ internal static class PlatformCli
             ServiceCommand.Create(terminal),
             RevisionCommand.Create(terminal),
             RouteCommand.Create(terminal),
+            DomainCommand.Create(terminal),
             BrokerCommand.Create(terminal),
             TriggerCommand.Create(terminal),
             SourceCommand.Create(terminal),
             ChannelCommand.Create(terminal),
             SubscriptionCommand.Create(terminal),
             TestCommand.Create(terminal),
+            Commands.Deploy.DeployCommand.Create(terminal),
         };
         return root;
     }

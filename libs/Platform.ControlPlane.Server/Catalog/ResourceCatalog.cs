@@ -213,7 +213,11 @@ internal sealed partial class ResourceCatalog
                 var label = $"[{i}] {(kindName.Length > 0 ? kindName : "?")} {ns}/{(name.Length > 0 ? name : doc.Metadata().Str("generateName") + "*")}";
                 if (kind is null)
                 {
-                    causes.Add(new(FieldError.Invalid, $"{label}: no kind \"{kindName}\" is registered for version \"{apiVersion}\"", $"[{i}].kind"));
+                    // The kind exists in another version: the apiVersion is what is wrong, and the message says the right one.
+                    var served = Kinds.WithKind(kindName).Select(k => k.ApiVersion).ToList();
+                    causes.Add(served.Count > 0
+                        ? new(FieldError.Invalid, $"{label}: kind \"{kindName}\" is not served at apiVersion \"{apiVersion}\"; use {string.Join(" or ", served)}", $"[{i}].apiVersion")
+                        : new(FieldError.Invalid, $"{label}: no kind \"{kindName}\" is registered for version \"{apiVersion}\"", $"[{i}].kind"));
                     continue;
                 }
                 if (name.Length > 0 && !seen.TryAdd((kind, ns, name), i))

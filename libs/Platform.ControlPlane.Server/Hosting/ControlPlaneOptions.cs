@@ -10,10 +10,11 @@ internal sealed record ControlPlaneOptions
     public string Persistence { get; init; } = "dapr";
 
     /// <summary>
-    /// Admission: <c>basic</c> (default: apiVersion/kind, DNS names, label syntax) or <c>knative</c> (the typed
-    /// model's defaulting and validation, <see cref="Admission.KnativeAdmission"/>).
+    /// Admission: <c>knative</c> (default: the typed model's defaulting and validation with field paths,
+    /// <see cref="Admission.KnativeAdmission"/>, what Knative's webhooks do) or <c>basic</c> (apiVersion/kind, DNS
+    /// names and label syntax only; for tests of the API mechanics).
     /// </summary>
-    public string Admission { get; init; } = "basic";
+    public string Admission { get; init; } = "knative";
 
     /// <summary>Dapr state store component. Default <c>statestore</c>.</summary>
     public string StateStore { get; init; } = "statestore";

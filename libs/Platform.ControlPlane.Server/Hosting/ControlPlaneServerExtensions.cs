@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -10,6 +11,7 @@ using Platform.ControlPlane.Server.Admission;
 using Platform.ControlPlane.Server.Catalog;
 using Platform.ControlPlane.Server.Http;
 using Platform.ControlPlane.Server.Persistence;
+using Platform.ControlPlane.Server.Security;
 using Platform.ControlPlane.Store;
 
 namespace Platform.ControlPlane.Server.Hosting;
@@ -50,6 +52,7 @@ public static class ControlPlaneServerExtensions
                 _ => throw new InvalidOperationException($"{ControlPlaneOptions.Section}:Persistence is \"{persistence}\"; it must be \"dapr\" or \"memory\""),
             };
         });
+        services.TryAddSingleton(sp => AuthOptions(builder.Configuration));
         services.TryAddSingleton<ResourceCatalog>();
         services.TryAddSingleton<IResourceStore, InProcessResourceStore>();
         // Registered before the web server's own hosted service, so the catalog is loaded before the first request.
@@ -57,9 +60,24 @@ public static class ControlPlaneServerExtensions
         return builder;
     }
 
-    /// <summary>Maps the API on <c>/apis/**</c>.</summary>
+    /// <summary>
+    /// <c>ControlPlane:Auth</c> (<see cref="ApiAuthOptions"/>), with the token's location taken from <c>PLATFORM_DIR</c>
+    /// (the run's <c>.platform</c>) when not set; fails at start naming a bad setting.
+    /// </summary>
+    public static ApiAuthOptions AuthOptions(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        var options = configuration.GetSection($"{ControlPlaneOptions.Section}:Auth").Get<ApiAuthOptions>() ?? new ApiAuthOptions();
+        if (options.TokenLocation is null && configuration["PLATFORM_DIR"] is { Length: > 0 } dir)
+            options = options with { TokenLocation = System.IO.Path.Combine(dir, "api-token") };
+        if (options.Validate() is { Count: > 0 } errors)
+            throw new InvalidOperationException("Invalid control-plane configuration: " + string.Join("; ", errors));
+        return options;
+    }
+
+    /// <summary>Maps the API on <c>/apis/**</c>, behind the bearer-token check when <c>ControlPlane:Auth:Token</c> is set.</summary>
     public static WebApplication MapControlPlaneApi(this WebApplication app)
     {
+        app.UseMiddleware<ApiAuthenticationMiddleware>();
         app.Map("/apis/{**rest}", (RequestDelegate)(context => ResourceApi.HandleAsync(context, context.Request.RouteValues["rest"] as string)));
         return app;
     }

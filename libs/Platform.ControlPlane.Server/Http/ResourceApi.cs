@@ -64,6 +64,13 @@ internal static class ResourceApi
         }
 
         var ns = path.Namespace ?? "";
+        if (path.Namespace is not null && Admission.NameRules.Dns1123Label(path.Namespace) is { } why)
+        {
+            // Refused for every verb: a list or a get in a namespace no object can have would only ever be empty.
+            await Responses.WriteErrorAsync(context, new ResourceError(StatusReason.BadRequest, $"namespace \"{path.Namespace}\" in the path: {why}",
+                Causes: [new StatusCause(Platform.Resources.Validation.FieldError.Invalid, why, "metadata.namespace")]));
+            return;
+        }
         switch (path.Shape, method.ToUpperInvariant())
         {
             case (RouteShape.AllNamespaces, "GET"):

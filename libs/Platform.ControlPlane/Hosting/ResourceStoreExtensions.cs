@@ -47,7 +47,7 @@ public static class ResourceStoreExtensions
             default:
                 if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
                     throw new InvalidOperationException($"{ResourceStoreOptions.Section}:Url: \"{options.Url}\" is not an http(s) URL");
-                return HttpResourceStore.Create(url);
+                return HttpResourceStore.Create(url, options.Token);
         }
     }
 }

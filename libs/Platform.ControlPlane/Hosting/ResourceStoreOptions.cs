@@ -25,6 +25,12 @@ public sealed record ResourceStoreOptions
     /// <summary>Root of the local control-plane API. Default <c>http://127.0.0.1:5100/</c> (serving-controller's app port).</summary>
     public string Url { get; init; } = "http://127.0.0.1:5100/";
 
+    /// <summary>
+    /// Bearer token of the local API (<c>ResourceStore__Token</c>; <c>platform up</c> gives the services that write
+    /// resources the read-write token from <c>.platform/api-token</c>). Null: none sent. Never logged.
+    /// </summary>
+    public string? Token { get; init; }
+
     /// <summary>Kubeconfig file (Kubernetes mode); default the pod's service account, else <c>KUBECONFIG</c> or <c>~/.kube/config</c>.</summary>
     public string? Kubeconfig { get; init; }
 

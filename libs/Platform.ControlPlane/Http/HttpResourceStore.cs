@@ -20,13 +20,20 @@ public sealed class HttpResourceStore(HttpClient http) : IResourceStore
     private static readonly MediaTypeHeaderValue JsonType = new("application/json");
     private static readonly MediaTypeHeaderValue MergePatchType = new("application/merge-patch+json");
 
-    /// <summary>A store over <paramref name="server"/> with its own connection pool (the CLI's way).</summary>
-    public static HttpResourceStore Create(Uri server) =>
-        new(new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) })
+    /// <summary>
+    /// A store over <paramref name="server"/> with its own connection pool (the CLI's way), sending
+    /// <paramref name="token"/> as <c>Authorization: Bearer</c> on every call when given.
+    /// </summary>
+    public static HttpResourceStore Create(Uri server, string? token = null)
+    {
+        var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) })
         {
             BaseAddress = server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/"),
             Timeout = Timeout.InfiniteTimeSpan, // watches are long-lived
-        });
+        };
+        if (!string.IsNullOrEmpty(token)) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return new HttpResourceStore(http);
+    }
 
     /// <inheritdoc />
     public string Target => $"the Platform API at {http.BaseAddress?.GetLeftPart(UriPartial.Authority)}";

@@ -32,14 +32,25 @@ public sealed class KubernetesResourceStore(IKubernetes client, ResourceKinds ki
     /// <exception cref="ArgumentException">The file is missing or unreadable, or the context is unknown.</exception>
     public static KubernetesResourceStore FromConfig(string? kubeconfig, string? context, ResourceKinds? kinds = null)
     {
+        var config = ClientConfiguration(kubeconfig, context);
+        return new KubernetesResourceStore(new k8s.Kubernetes(config), kinds ?? ResourceKinds.Knative, $"the Kubernetes API at {config.Host}");
+    }
+
+    /// <summary>
+    /// The client configuration of a kubeconfig (<paramref name="kubeconfig"/>, else <c>KUBECONFIG</c>, else
+    /// <c>~/.kube/config</c>) and <paramref name="context"/>; in a pod without either, the pod's service account.
+    /// Every Kubernetes client of a process (the store, the workload backend) is built from this one setting.
+    /// </summary>
+    /// <exception cref="ArgumentException">The file is missing or unreadable, or the context is unknown.</exception>
+    public static KubernetesClientConfiguration ClientConfiguration(string? kubeconfig, string? context)
+    {
         if (kubeconfig is not null && !File.Exists(kubeconfig))
             throw new ArgumentException($"kubeconfig: file \"{kubeconfig}\" not found");
         try
         {
-            var config = kubeconfig is null && context is null && KubernetesClientConfiguration.IsInCluster()
+            return kubeconfig is null && context is null && KubernetesClientConfiguration.IsInCluster()
                 ? KubernetesClientConfiguration.InClusterConfig()
                 : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig, context);
-            return new KubernetesResourceStore(new k8s.Kubernetes(config), kinds ?? ResourceKinds.Knative, $"the Kubernetes API at {config.Host}");
         }
         catch (k8s.Exceptions.KubeConfigException e)
         {

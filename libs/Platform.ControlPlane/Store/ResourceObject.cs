@@ -39,11 +39,16 @@ public static class ResourceObject
     public static string? DeletionTimestamp(this JsonObject obj) => obj.Metadata().Str("deletionTimestamp");
 
     /// <summary><c>metadata.labels</c> as a dictionary (non-string values are skipped).</summary>
-    public static IReadOnlyDictionary<string, string> Labels(this JsonObject obj)
+    public static IReadOnlyDictionary<string, string> Labels(this JsonObject obj) => StringMap(obj.Metadata()?["labels"]);
+
+    /// <summary><c>metadata.annotations</c> as a dictionary (non-string values are skipped).</summary>
+    public static IReadOnlyDictionary<string, string> Annotations(this JsonObject obj) => StringMap(obj.Metadata()?["annotations"]);
+
+    private static Dictionary<string, string> StringMap(JsonNode? node)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (obj.Metadata()?["labels"] is JsonObject labels)
-            foreach (var (k, v) in labels)
+        if (node is JsonObject map)
+            foreach (var (k, v) in map)
                 if (v is JsonValue value && value.GetValueKind() == JsonValueKind.String)
                     result[k] = value.GetValue<string>();
         return result;

@@ -9,6 +9,12 @@ public sealed record AutoscalingSettings
     /// <summary><c>kpa.autoscaling.knative.dev</c> or <c>hpa.autoscaling.knative.dev</c>.</summary>
     public string? Class { get; init; }
 
+    /// <summary>
+    /// True for <c>hpa.autoscaling.knative.dev</c>: scaled on CPU or memory by an HPA (locally the workload
+    /// supervisor's, in a cluster KEDA's cpu/memory triggers), never by the KPA.
+    /// </summary>
+    public bool IsHpaClass => Class == AutoscalingAnnotations.HpaClass;
+
     /// <summary><c>concurrency</c>, <c>rps</c>, <c>cpu</c> or <c>memory</c>.</summary>
     public string? Metric { get; init; }
 

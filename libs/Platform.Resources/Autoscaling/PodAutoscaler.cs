@@ -67,6 +67,15 @@ public sealed class PodAutoscalerStatus : KnativeStatus
 
     /// <summary>The Service the replicas' metrics are scraped from (unused: the activator reports them).</summary>
     public string? MetricsServiceName { get; set; }
+
+    /// <summary>
+    /// The mode of Knative's ServerlessService, decided by the autoscaler: <c>Serve</c> (spare capacity of at least
+    /// <c>target-burst-capacity</c>: the activator forwards straight to ready replicas) or <c>Proxy</c> (the
+    /// activator's throttler queues and caps requests; at zero, with too little spare capacity, and with
+    /// <c>target-burst-capacity: -1</c>). Null (not decided yet) means Proxy. Values: Platform.Serving.Contracts'
+    /// <c>ActivatorModes</c>.
+    /// </summary>
+    public string? Mode { get; set; }
 }
 
 /// <summary>PodAutoscaler vocabulary: reachability values and condition types.</summary>

@@ -45,9 +45,6 @@ public sealed record DefaultsOptions
     /// <summary>PingSource schedule. Default <c>* * * * *</c>.</summary>
     public string PingSchedule { get; init; } = "* * * * *";
 
-    /// <summary>PingSource time zone (Knative's adapter uses the system zone, UTC in containers). Default <c>UTC</c>.</summary>
-    public string PingTimezone { get; init; } = "UTC";
-
     /// <summary>PingSource content type when <c>data</c> is given without one. Default <c>application/json</c>.</summary>
     public string PingContentType { get; init; } = "application/json";
 }

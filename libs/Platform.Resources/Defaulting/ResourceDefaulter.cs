@@ -139,11 +139,8 @@ public sealed class ResourceDefaulter(DefaultsOptions options, ResourceSerialize
                     ping.Spec.Schedule = Options.PingSchedule;
                 }
 
-                if (string.IsNullOrEmpty(ping.Spec.Timezone))
-                {
-                    ping.Spec.Timezone = Options.PingTimezone;
-                }
-
+                // No zone is filled in (Knative's defaults neither): empty means UTC, and a CRON_TZ= prefix in the
+                // schedule may name one instead.
                 if (string.IsNullOrEmpty(ping.Spec.ContentType) && !string.IsNullOrEmpty(ping.Spec.Data))
                 {
                     ping.Spec.ContentType = Options.PingContentType;

@@ -121,4 +121,10 @@ public static class ConditionTypes
 
     /// <summary>Addressable kinds: an address is published.</summary>
     public const string Addressable = "Addressable";
+
+    /// <summary>DomainMapping: this namespace owns the domain (no older mapping of it elsewhere).</summary>
+    public const string DomainClaimed = "DomainClaimed";
+
+    /// <summary>DomainMapping: <c>spec.ref</c> names something addressable.</summary>
+    public const string ReferenceResolved = "ReferenceResolved";
 }

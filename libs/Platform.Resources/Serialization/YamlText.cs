@@ -63,9 +63,10 @@ internal static partial class YamlText
             while (innermost.InnerException is YamlException inner) innermost = inner;
             throw new YamlSyntaxException((int)e.Start.Line, (int)e.Start.Column, StripMark(innermost.Message), e);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner reports some malformed input (an unclosed flow sequence at the end) this way.
+            // YamlDotNet's scanner reports some malformed input this way: an unclosed flow sequence at the end
+            // (InvalidOperationException), a %TAG directive whose prefix is not a URI (ArgumentException; found by fuzzing).
             var at = parser.Current?.Start ?? Mark.Empty;
             throw new YamlSyntaxException((int)at.Line, (int)at.Column, e.Message, e);
         }

@@ -28,6 +28,9 @@ internal static class EventingRules
     public static void Trigger(Trigger trigger, ErrorList errors)
     {
         MetadataRules.Validate(trigger.Metadata, NameCheck.Dns1123Subdomain, errors);
+        var annotationErrors = new List<(string Path, string Message)>();
+        DeliveryAnnotations.Parse(trigger.Metadata?.Annotations, "metadata.annotations", annotationErrors);
+        foreach (var (path, message) in annotationErrors) errors.Add(path, message);
         var spec = trigger.Spec;
         if (spec is null)
         {
@@ -55,6 +58,12 @@ internal static class EventingRules
         for (var i = 0; i < (spec.Filters?.Count ?? 0); i++)
         {
             Filter(spec.Filters![i], FieldPath.Index("spec.filters", i), errors);
+        }
+
+        // Knative silently ignores filter when filters is set; refusing says which one applies instead of guessing.
+        if (spec.Filters is { Count: > 0 } && spec.Filter?.Attributes is { Count: > 0 })
+        {
+            errors.Add("spec.filter", "must not be set together with spec.filters (filters would apply and filter be ignored): keep one");
         }
 
         DestinationRules.Destination(spec.Subscriber, "spec.subscriber", required: true, errors);

@@ -26,8 +26,31 @@ internal sealed class ServingRules(ValidationOptions options)
     public void Revision(Revision revision, ErrorList errors)
     {
         MetadataRules.Validate(revision.Metadata, NameCheck.Dns1035Label, errors);
-        AutoscalingAnnotations.Parse(revision.Metadata?.Annotations, "metadata.annotations", options.AllowZeroInitialScale, errors);
+        var autoscaling = AutoscalingAnnotations.Parse(revision.Metadata?.Annotations, "metadata.annotations", options.AllowZeroInitialScale, errors);
         RevisionSpec(revision.Spec, "spec", errors);
+        HpaClass(autoscaling, revision.Spec, "metadata.annotations", "spec", errors);
+    }
+
+    /// <summary>
+    /// What the HPA class needs to measure (no silent fallback to concurrency): metric <c>cpu</c> (its default) is a
+    /// utilization of the container's CPU request, so the request is required; metric <c>memory</c> has no default
+    /// target (MiB per replica).
+    /// </summary>
+    private static void HpaClass(AutoscalingSettings settings, RevisionSpec? spec, string annotationsPath, string specPath, ErrorList errors)
+    {
+        if (settings.Class != AutoscalingAnnotations.HpaClass) return;
+        var metric = settings.Metric ?? "cpu";
+        if (metric is "concurrency" or "rps")
+        {
+            errors.Add(FieldPath.Key(annotationsPath, AutoscalingAnnotations.Metric), $"{metric} requires class {AutoscalingAnnotations.KpaClass}; the HPA class scales on cpu or memory");
+            return;
+        }
+        if (metric == "memory" && settings.Target is null)
+            errors.Add(FieldPath.Key(annotationsPath, AutoscalingAnnotations.Target), "required with metric memory: MiB per replica");
+        var container = spec?.Containers is { Count: > 0 } containers ? containers[0] : null;
+        if (metric == "cpu" && container is not null && container.Resources?.Requests?.GetValueOrDefault("cpu") is not { } cpu)
+            errors.Add(FieldPath.Child(FieldPath.Index(FieldPath.Child(specPath, "containers"), 0), "resources.requests.cpu"),
+                $"required with class {AutoscalingAnnotations.HpaClass} and metric cpu: CPU utilization is measured against the request");
     }
 
     public void Route(Route route, ErrorList errors)
@@ -81,7 +104,8 @@ internal sealed class ServingRules(ValidationOptions options)
             }
 
             MetadataRules.Labels(meta.Labels, FieldPath.Child(metaPath, "labels"), errors);
-            AutoscalingAnnotations.Parse(meta.Annotations, FieldPath.Child(metaPath, "annotations"), options.AllowZeroInitialScale, errors);
+            var autoscaling = AutoscalingAnnotations.Parse(meta.Annotations, FieldPath.Child(metaPath, "annotations"), options.AllowZeroInitialScale, errors);
+            HpaClass(autoscaling, template.Spec, FieldPath.Child(metaPath, "annotations"), FieldPath.Child(path, "spec"), errors);
         }
 
         RevisionSpec(template.Spec, FieldPath.Child(path, "spec"), errors);

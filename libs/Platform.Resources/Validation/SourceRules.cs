@@ -1,4 +1,3 @@
-using Cronos;
 using Platform.Resources.Sources;
 
 namespace Platform.Resources.Validation;
@@ -12,40 +11,15 @@ internal static class SourceRules
         var spec = source.Spec ?? new PingSourceSpec();
         DestinationRules.Source(spec, "spec", errors);
 
-        var schedule = spec.Schedule;
-        if (string.IsNullOrWhiteSpace(schedule))
+        // Knative's admission parses schedule and zone together (CRON_TZ=zone schedule); so does the scheduler.
+        if (!PingSchedule.TryParse(spec.Schedule, spec.Timezone, out _, out var scheduleError))
         {
-            errors.Add("spec.schedule", "required");
-        }
-        else
-        {
-            // Knative accepts a zone prefix in the schedule itself: "CRON_TZ=Europe/Paris 0 9 * * *".
-            if (schedule.StartsWith("CRON_TZ=", StringComparison.Ordinal) || schedule.StartsWith("TZ=", StringComparison.Ordinal))
-            {
-                var space = schedule.IndexOf(' ', StringComparison.Ordinal);
-                var zone = space > 0 ? schedule[(schedule.IndexOf('=', StringComparison.Ordinal) + 1)..space] : "";
-                if (!IsTimeZone(zone))
-                {
-                    errors.Add("spec.schedule", $"unknown time zone \"{zone}\" (want an IANA name like Europe/Paris)");
-                }
-
-                schedule = space > 0 ? schedule[(space + 1)..] : "";
-            }
-
-            if (!CronExpression.TryParse(schedule, CronFormat.Standard, out _))
-            {
-                errors.Add("spec.schedule", $"must be a cron expression with 5 fields (minute hour day-of-month month day-of-week), got \"{spec.Schedule}\"");
-            }
-        }
-
-        if (!string.IsNullOrEmpty(spec.Timezone) && !IsTimeZone(spec.Timezone))
-        {
-            errors.Add("spec.timezone", $"unknown time zone \"{spec.Timezone}\" (want an IANA name like Europe/Paris)");
+            errors.Add(FieldPath.Child("spec", scheduleError.Field), scheduleError.Message);
         }
 
         if (!string.IsNullOrEmpty(spec.Data) && !string.IsNullOrEmpty(spec.DataBase64))
         {
-            errors.Add("spec", "must not set both data and dataBase64");
+            errors.Add("spec.dataBase64", "expected exactly one of data and dataBase64, got both");
         }
 
         if (!string.IsNullOrEmpty(spec.DataBase64))
@@ -155,26 +129,5 @@ internal static class SourceRules
             }
         }
 
-    }
-
-    private static bool IsTimeZone(string zone)
-    {
-        if (zone.Length == 0)
-        {
-            return false;
-        }
-
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById(zone) is not null;
-        }
-        catch (TimeZoneNotFoundException)
-        {
-            return false;
-        }
-        catch (InvalidTimeZoneException)
-        {
-            return false;
-        }
     }
 }

@@ -17,7 +17,7 @@ namespace Platform.Serving.Contracts.Routing;
 ///   ],
 ///   "revisions": [
 ///     { "namespace": "default", "name": "hello-00001", "containerConcurrency": 0, "timeoutSeconds": 300,
-///       "endpoints": [ "127.0.0.1:41234" ] }
+///       "endpoints": [ "127.0.0.1:41234" ], "mode": "Proxy" }
 ///   ]
 /// }
 /// </code>
@@ -29,6 +29,9 @@ public sealed record RouteTable
 
     /// <summary>Every revision that a traffic target names (others are accepted and kept, but not routed to).</summary>
     public IReadOnlyList<RevisionRoute>? Revisions { get; init; }
+
+    /// <summary>Custom domains (Knative DomainMappings) and what each leads to; null or empty when there are none.</summary>
+    public IReadOnlyList<DomainRoute>? Domains { get; init; }
 
     /// <summary>The empty table the activator starts with: every service host answers 404.</summary>
     public static RouteTable Empty { get; } = new() { Services = [], Revisions = [] };
@@ -53,6 +56,26 @@ public sealed record ServiceRoute
     public IReadOnlyList<RouteTarget>? Traffic { get; init; }
 }
 
+/// <summary>
+/// One custom domain (a ready DomainMapping): requests whose Host is <see cref="Host"/> go to the Knative Service
+/// <see cref="Service"/> in <see cref="Namespace"/> (through its traffic split, whatever its visibility: a mapped
+/// domain is public), or to the addressable at <see cref="Url"/>. Exactly one of the two is set.
+/// </summary>
+public sealed record DomainRoute
+{
+    /// <summary>The mapped host name, e.g. <c>hello.example.com</c> (the DomainMapping's name).</summary>
+    public string? Host { get; init; }
+
+    /// <summary>The DomainMapping's namespace.</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>A service of <see cref="RouteTable.Services"/> in the same namespace.</summary>
+    public string? Service { get; init; }
+
+    /// <summary>An absolute http(s) URL of another addressable (a Broker, a Channel, ...): its path is prepended.</summary>
+    public string? Url { get; init; }
+}
+
 /// <summary>One resolved traffic target (a Route's <c>status.traffic[]</c> entry).</summary>
 public sealed record RouteTarget
 {
@@ -75,14 +98,46 @@ public sealed record RevisionRoute
     /// <summary>Revision name, e.g. <c>hello-00001</c>.</summary>
     public string? Name { get; init; }
 
+    /// <summary>
+    /// The Configuration that stamped the revision (its <c>serving.knative.dev/configuration</c> label), for the
+    /// <c>configuration_name</c> label of the activator's metrics; null when unknown.
+    /// </summary>
+    public string? Configuration { get; init; }
+
     /// <summary>Knative <c>containerConcurrency</c>: most requests in flight per replica, 0 = unlimited (0..1000).</summary>
     public int ContainerConcurrency { get; init; }
 
     /// <summary>Knative <c>timeoutSeconds</c> (1..600); null means the activator's default (300).</summary>
     public int? TimeoutSeconds { get; init; }
 
+    /// <summary>
+    /// Knative <c>responseStartTimeoutSeconds</c> (1..600): how long a forwarded request may wait for the replica's
+    /// first response byte; null means the same as <see cref="TimeoutSeconds"/>.
+    /// </summary>
+    public int? ResponseStartTimeoutSeconds { get; init; }
+
+    /// <summary>
+    /// Knative <c>idleTimeoutSeconds</c> (1..600): how long a request may stay open without a byte from the replica;
+    /// null (Knative's 0) means no idle limit.
+    /// </summary>
+    public int? IdleTimeoutSeconds { get; init; }
+
     /// <summary>Ready replicas as <c>host:port</c> (e.g. <c>127.0.0.1:41234</c>); empty while scaled to zero.</summary>
     public IReadOnlyList<string>? Endpoints { get; init; }
+
+    /// <summary>
+    /// Why the revision cannot start replicas (e.g. <c>ExitCode3: the process exited with code 3 before becoming
+    /// ready</c>); null while it can. While it is set and no replica is ready, requests held for the revision end at
+    /// once with 503 <c>revision-failed</c> naming it, instead of waiting for the revision's timeout. At most
+    /// 2,048 characters.
+    /// </summary>
+    public string? Failure { get; init; }
+
+    /// <summary>
+    /// <see cref="ActivatorModes.Serve"/> when the revision has spare capacity beyond its target burst capacity and
+    /// requests may skip the activator's throttler; <see cref="ActivatorModes.Proxy"/> or null otherwise.
+    /// </summary>
+    public string? Mode { get; init; }
 }
 
 /// <summary>Body of <c>PUT /activator/v1/revisions/{namespace}/{revision}/endpoints</c>.</summary>
@@ -90,4 +145,14 @@ public sealed record EndpointsUpdate
 {
     /// <summary>All ready replicas of the revision as <c>host:port</c>; an empty list means none is ready.</summary>
     public IReadOnlyList<string>? Endpoints { get; init; }
+
+    /// <summary>
+    /// Why the revision cannot start replicas (as <see cref="RevisionRoute.Failure"/>); null while it can. While it is set and no replica is ready, requests held for the revision end at
+    /// once with 503 <c>revision-failed</c> naming it, instead of waiting for the revision's timeout. At most
+    /// 2,048 characters.
+    /// </summary>
+    public string? Failure { get; init; }
+
+    /// <summary>The revision's mode, as <see cref="RevisionRoute.Mode"/>; null means <see cref="ActivatorModes.Proxy"/>.</summary>
+    public string? Mode { get; init; }
 }

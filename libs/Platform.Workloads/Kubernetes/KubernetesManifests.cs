@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
+using Platform.Resources.Autoscaling;
 using Platform.Resources.Validation;
 using Platform.Serving.Contracts.Revisions;
 
@@ -57,7 +58,7 @@ internal static class KubernetesManifests
     public static V1Deployment Deployment(RevisionWorkload workload, KubernetesWorkloadOptions options)
     {
         var labels = Labels(workload);
-        var env = workload.Env.Select(e => Env(e.Name, e.Value)).ToList();
+        var env = workload.Env.Select(EnvOf).ToList();
         env.Add(Env(ServingLabels.PortEnv, workload.ContainerPort.ToString(CultureInfo.InvariantCulture)));
         env.Add(Env(ServingLabels.RevisionEnv, workload.Revision.Name));
         env.Add(Env(ServingLabels.ConfigurationEnv, workload.Configuration));
@@ -71,8 +72,25 @@ internal static class KubernetesManifests
             WorkingDir = workload.WorkingDir,
             Env = env,
             Ports = [new V1ContainerPort { ContainerPort = workload.ContainerPort, Name = workload.PortName == "h2c" ? "h2c" : "user-port", Protocol = "TCP" }],
-            ReadinessProbe = Probe(workload),
+            ReadinessProbe = Probe(workload.Readiness, workload.ContainerPort, readiness: true),
+            LivenessProbe = workload.Liveness is { } liveness ? Probe(liveness, workload.ContainerPort, readiness: false) : null,
+            StartupProbe = workload.Startup is { } startup ? Probe(startup, workload.ContainerPort, readiness: false) : null,
+            EnvFrom = EnvFromOf(workload.EnvFrom),
+            // Requests are what the scheduler places by, and what an HPA-class revision's CPU utilization is measured against.
+            Resources = ResourcesOf(workload.Requests, workload.Limits),
         };
+        var containers = new List<V1Container> { container };
+        containers.AddRange(workload.Sidecars.Select(s => new V1Container
+        {
+            Name = s.Name,
+            Image = s.Image,
+            Command = s.Command.Count > 0 ? [.. s.Command] : null,
+            Args = s.Args.Count > 0 ? [.. s.Args] : null,
+            WorkingDir = s.WorkingDir,
+            Env = s.Env.Count > 0 ? [.. s.Env.Select(EnvOf)] : null,
+            EnvFrom = EnvFromOf(s.EnvFrom),
+            Resources = ResourcesOf(s.Requests, s.Limits),
+        }));
         return new V1Deployment
         {
             ApiVersion = "apps/v1",
@@ -88,7 +106,7 @@ internal static class KubernetesManifests
                     Metadata = new V1ObjectMeta { Labels = labels, Annotations = Annotations(workload) },
                     Spec = new V1PodSpec
                     {
-                        Containers = [container],
+                        Containers = containers,
                         EnableServiceLinks = false,
                         // Knative lets a stopping pod finish its longest request.
                         TerminationGracePeriodSeconds = workload.TerminationGracePeriodSeconds ?? workload.TimeoutSeconds,
@@ -147,6 +165,12 @@ internal static class KubernetesManifests
         }
 
         var max = workload.MaxScale > 0 ? workload.MaxScale : Math.Max(options.DefaultMaxReplicas, workload.MinScale);
+        var autoscaling = AutoscalingSettings.FromAnnotations(workload.Annotations);
+        if (autoscaling.IsHpaClass)
+        {
+            return HpaScaledObject(workload, metadata, autoscaling, max, options);
+        }
+
         var scaleDownPercent = (int)Math.Floor(100 - (100 / Math.Max(1, options.MaxScaleDownRate)));
         var scaleUpPercent = (int)Math.Ceiling((options.MaxScaleUpRate - 1) * 100);
         return new JsonObject
@@ -156,12 +180,7 @@ internal static class KubernetesManifests
             ["metadata"] = metadata,
             ["spec"] = new JsonObject
             {
-                ["scaleTargetRef"] = new JsonObject
-                {
-                    ["apiVersion"] = "apps/v1",
-                    ["kind"] = "Deployment",
-                    ["name"] = DeploymentName(workload.Revision),
-                },
+                ["scaleTargetRef"] = ScaleTargetRef(workload),
                 ["pollingInterval"] = options.PollingIntervalSeconds,
                 ["cooldownPeriod"] = options.CooldownPeriodSeconds,
                 ["minReplicaCount"] = workload.MinScale,
@@ -187,7 +206,7 @@ internal static class KubernetesManifests
                     ["metricType"] = "AverageValue",
                     ["metadata"] = new JsonObject
                     {
-                        ["scalerAddress"] = options.ScalerAddress,
+                        ["scalerAddress"] = options.EffectiveScalerAddress,
                         ["revision"] = workload.Revision.Name,
                         ["namespace"] = workload.Revision.Namespace,
                     },
@@ -196,6 +215,77 @@ internal static class KubernetesManifests
         };
     }
 
+    /// <summary>
+    /// The HPA class (<c>hpa.autoscaling.knative.dev</c>): KEDA's <c>cpu</c> trigger on utilization of the request
+    /// (default 80 %, Kubernetes') or its <c>memory</c> trigger on MiB per replica, as Knative's HPA reconciler builds
+    /// its HPA; never the external-push scaler (no fallback to concurrency). KEDA cannot scale these to zero, so at least
+    /// one replica runs, and the HPA's own scale-down stabilization applies.
+    /// </summary>
+    private static JsonObject HpaScaledObject(RevisionWorkload workload, JsonObject metadata, AutoscalingSettings autoscaling, int max, KubernetesWorkloadOptions options)
+    {
+        var memory = autoscaling.Metric == "memory";
+        var target = autoscaling.Target ?? 80;
+        var trigger = new JsonObject
+        {
+            ["type"] = memory ? "memory" : "cpu",
+            ["metricType"] = memory ? "AverageValue" : "Utilization",
+            ["metadata"] = new JsonObject
+            {
+                ["value"] = memory
+                    ? ((long)Math.Ceiling(target)).ToString(CultureInfo.InvariantCulture) + "Mi"
+                    : ((int)Math.Ceiling(target)).ToString(CultureInfo.InvariantCulture),
+            },
+        };
+        return new JsonObject
+        {
+            ["apiVersion"] = KedaApiVersion,
+            ["kind"] = "ScaledObject",
+            ["metadata"] = metadata,
+            ["spec"] = new JsonObject
+            {
+                ["scaleTargetRef"] = ScaleTargetRef(workload),
+                ["pollingInterval"] = options.PollingIntervalSeconds,
+                ["minReplicaCount"] = Math.Max(1, workload.MinScale),
+                ["maxReplicaCount"] = Math.Max(max, 1),
+                ["triggers"] = new JsonArray(trigger),
+            },
+        };
+    }
+
+    // What KEDA scales: the revision's Deployment.
+    private static JsonObject ScaleTargetRef(RevisionWorkload workload) => new()
+    {
+        ["apiVersion"] = "apps/v1",
+        ["kind"] = "Deployment",
+        ["name"] = DeploymentName(workload.Revision),
+    };
+
+    // A literal value, or a ConfigMap or Secret key that Kubernetes reads when it starts the pod.
+    private static V1EnvVar EnvOf(EnvironmentVariable variable) => variable.From is not { } from
+        ? Env(variable.Name, variable.Value)
+        : new V1EnvVar
+        {
+            Name = variable.Name,
+            ValueFrom = from.Kind == EnvironmentReference.ConfigMap
+                ? new V1EnvVarSource { ConfigMapKeyRef = new V1ConfigMapKeySelector { Name = from.Name, Key = from.Key, Optional = from.Optional ? true : null } }
+                : new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = from.Name, Key = from.Key, Optional = from.Optional ? true : null } },
+        };
+
+    private static List<V1EnvFromSource>? EnvFromOf(IReadOnlyList<EnvironmentReference> imports) => imports.Count == 0 ? null :
+        [.. imports.Select(i => new V1EnvFromSource
+        {
+            Prefix = i.Prefix,
+            ConfigMapRef = i.Kind == EnvironmentReference.ConfigMap ? new V1ConfigMapEnvSource { Name = i.Name, Optional = i.Optional ? true : null } : null,
+            SecretRef = i.Kind == EnvironmentReference.Secret ? new V1SecretEnvSource { Name = i.Name, Optional = i.Optional ? true : null } : null,
+        })];
+
+    private static V1ResourceRequirements? ResourcesOf(IReadOnlyDictionary<string, string> requests, IReadOnlyDictionary<string, string> limits) =>
+        requests.Count + limits.Count == 0 ? null : new V1ResourceRequirements
+        {
+            Requests = requests.Count == 0 ? null : requests.ToDictionary(r => r.Key, r => new ResourceQuantity(r.Value)),
+            Limits = limits.Count == 0 ? null : limits.ToDictionary(r => r.Key, r => new ResourceQuantity(r.Value)),
+        };
+
     private static JsonObject Behavior(int stabilizationWindowSeconds, int percent) => new()
     {
         ["stabilizationWindowSeconds"] = stabilizationWindowSeconds,
@@ -203,15 +293,15 @@ internal static class KubernetesManifests
         ["policies"] = new JsonArray(new JsonObject { ["type"] = "Percent", ["value"] = percent, ["periodSeconds"] = 1 }),
     };
 
-    private static V1Probe Probe(RevisionWorkload workload)
+    private static V1Probe Probe(ProbeCheck check, int containerPort, bool readiness)
     {
-        var check = workload.Readiness;
-        IntOrString port = check.Port ?? workload.ContainerPort;
+        IntOrString port = check.Port ?? containerPort;
         var probe = new V1Probe
         {
             InitialDelaySeconds = check.InitialDelaySeconds > 0 ? check.InitialDelaySeconds : null,
-            // Kubernetes needs periodSeconds >= 1; Knative's 0 (aggressive) is done by its queue-proxy, which we do not run.
-            PeriodSeconds = Math.Max(1, check.PeriodSeconds),
+            // Kubernetes needs periodSeconds >= 1; Knative's 0 (aggressive readiness) is done by its queue-proxy, which we
+            // do not run. Liveness and startup probes without a period take Kubernetes' default (10 s).
+            PeriodSeconds = readiness ? Math.Max(1, check.PeriodSeconds) : check.PeriodSeconds > 0 ? check.PeriodSeconds : null,
             TimeoutSeconds = check.TimeoutSeconds,
             FailureThreshold = check.FailureThreshold,
             SuccessThreshold = check.SuccessThreshold,
@@ -225,6 +315,14 @@ internal static class KubernetesManifests
                 Scheme = check.Scheme,
                 HttpHeaders = check.Headers.Count > 0 ? check.Headers.Select(h => new V1HTTPHeader { Name = h.Key, Value = h.Value }).ToList() : null,
             };
+        }
+        else if (check.Kind == ProbeKind.Exec)
+        {
+            probe.Exec = new V1ExecAction { Command = [.. check.Command] };
+        }
+        else if (check.Kind == ProbeKind.Grpc)
+        {
+            probe.Grpc = new V1GRPCAction { Port = check.Port ?? containerPort, Service = check.GrpcService.Length > 0 ? check.GrpcService : null };
         }
         else
         {
@@ -263,8 +361,26 @@ internal static class KubernetesManifests
         [ServingLabels.Revision] = workload.Revision.Name,
     };
 
-    private static Dictionary<string, string>? Annotations(RevisionWorkload workload) =>
-        workload.Annotations.Count > 0 ? new Dictionary<string, string>(workload.Annotations, StringComparer.Ordinal) : null;
+    /// <summary>Annotation asking Dapr's injector for a sidecar.</summary>
+    public const string DaprEnabled = "dapr.io/enabled";
+
+    /// <summary>True when the revision asks for a Dapr sidecar (<c>dapr.io/enabled: "true"</c> on its template).</summary>
+    public static bool DaprRequested(RevisionWorkload workload) =>
+        workload.Annotations.TryGetValue(DaprEnabled, out var value) && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
+
+    // The revision's annotations go to its pods (Knative's autoscaling annotations, and Dapr's, which its injector
+    // reads there). A revision that asks for Dapr gets the app-id of its Service and its container port unless it names them.
+    private static Dictionary<string, string>? Annotations(RevisionWorkload workload)
+    {
+        var annotations = new Dictionary<string, string>(workload.Annotations, StringComparer.Ordinal);
+        if (DaprRequested(workload))
+        {
+            annotations.TryAdd("dapr.io/app-id", workload.Service.Length > 0 ? workload.Service : workload.Configuration.Length > 0 ? workload.Configuration : workload.Revision.Name);
+            annotations.TryAdd("dapr.io/app-port", workload.ContainerPort.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return annotations.Count > 0 ? annotations : null;
+    }
 
     private static V1ObjectMeta Metadata(string name, RevisionWorkload workload, Dictionary<string, string> labels) => new()
     {

@@ -2,9 +2,15 @@ using System.Globalization;
 
 namespace Platform.Workloads.Kubernetes;
 
-/// <summary>Settings of the Kubernetes manifests built for revisions. Every default is documented on its property.</summary>
-internal sealed record KubernetesWorkloadOptions
+/// <summary>
+/// Settings of the Kubernetes workload backend and of the manifests it builds for revisions (configuration section
+/// <c>Workloads:Kubernetes</c>). Every default is documented on its property.
+/// </summary>
+public sealed record KubernetesWorkloadOptions
 {
+    /// <summary>Configuration section.</summary>
+    public const string Section = "Workloads:Kubernetes";
+
     /// <summary>Namespace Platform's control plane runs in (default <c>platform-system</c>).</summary>
     public string PlatformNamespace { get; init; } = "platform-system";
 
@@ -14,8 +20,18 @@ internal sealed record KubernetesWorkloadOptions
     /// <summary>Port of the autoscaler's KEDA external scaler (gRPC, h2c; default 9090).</summary>
     public int ScalerPort { get; init; } = 9090;
 
-    /// <summary>The <c>scalerAddress</c> KEDA dials: <c>{service}.{namespace}.svc.cluster.local:{port}</c>.</summary>
-    public string ScalerAddress => string.Create(CultureInfo.InvariantCulture, $"{AutoscalerService}.{PlatformNamespace}.svc.cluster.local:{ScalerPort}");
+    /// <summary>
+    /// The <c>scalerAddress</c> KEDA dials (<c>host:port</c>); default <c>{AutoscalerService}.{PlatformNamespace}.svc.cluster.local:{ScalerPort}</c>.
+    /// </summary>
+    public string? ScalerAddress { get; init; }
+
+    /// <summary><see cref="ScalerAddress"/>, or its default.</summary>
+    public string EffectiveScalerAddress => ScalerAddress is { Length: > 0 } address
+        ? address
+        : string.Create(CultureInfo.InvariantCulture, $"{AutoscalerService}.{PlatformNamespace}.svc.cluster.local:{ScalerPort}");
+
+    /// <summary>How often a write refused with 409 Conflict is tried again on fresh data within one ensure (default 5).</summary>
+    public int ConflictRetries { get; init; } = 5;
 
     /// <summary><c>maxReplicaCount</c> when the revision sets no max-scale (KEDA's own default, 100).</summary>
     public int DefaultMaxReplicas { get; init; } = 100;

@@ -9,7 +9,16 @@ namespace Platform.Workloads.Local;
 /// <param name="WorkingDirectory">Absolute working directory.</param>
 /// <param name="Environment">The complete environment of the process.</param>
 /// <param name="DockerContainer">The container's name when the replica runs an image through <c>docker run</c>.</param>
-internal sealed record LaunchPlan(string FileName, IReadOnlyList<string> Arguments, string WorkingDirectory, IReadOnlyDictionary<string, string> Environment, string? DockerContainer);
+internal sealed record LaunchPlan(string FileName, IReadOnlyList<string> Arguments, string WorkingDirectory, IReadOnlyDictionary<string, string> Environment, string? DockerContainer)
+{
+    /// <summary>The revision's other containers, each started beside the serving one in the same replica.</summary>
+    public IReadOnlyList<SidecarLaunch> Sidecars { get; init; } = [];
+}
+
+/// <summary>How one sidecar container of a replica is started.</summary>
+/// <param name="Name">The container's name (its log lines are prefixed with it).</param>
+/// <param name="Plan">Its process.</param>
+internal sealed record SidecarLaunch(string Name, LaunchPlan Plan);
 
 /// <summary>A plan, or why the replica cannot be started (a reason of <see cref="WorkloadFailureReasons"/>).</summary>
 internal sealed record LaunchDecision(LaunchPlan? Plan, string? Reason, string? Message)
@@ -34,13 +43,76 @@ internal static class LaunchPlanner
 {
     public static LaunchDecision Plan(RevisionWorkload workload, LocalBackendOptions options, string replica, int port, LaunchHost host)
     {
-        var workingDirectory = Path.GetFullPath(workload.Command.Count > 0 && workload.WorkingDir is { } dir ? dir : ".", options.BaseDirectory);
-        if (!host.DirectoryExists(workingDirectory))
+        // ConfigMaps and Secrets live in Kubernetes: locally there is nowhere to read them from.
+        var sourced = Sourced(workload.Env, workload.EnvFrom, workload.ContainerName)
+            ?? workload.Sidecars.Select(s => Sourced(s.Env, s.EnvFrom, s.Name)).FirstOrDefault(m => m is not null);
+        if (sourced is not null)
         {
-            return LaunchDecision.Refuse(WorkloadFailureReasons.WorkingDirNotFound, $"working directory \"{workingDirectory}\" does not exist (workingDir \"{workload.WorkingDir}\", base directory \"{options.BaseDirectory}\")");
+            return LaunchDecision.Refuse(WorkloadFailureReasons.ConfigSourceUnavailable, sourced);
         }
 
-        var contract = Contract(workload, port);
+        var serving = PlanServing(workload, options, replica, port, host);
+        if (serving.Plan is not { } plan || workload.Sidecars.Count == 0)
+        {
+            return serving;
+        }
+
+        var sidecars = new List<SidecarLaunch>();
+        foreach (var sidecar in workload.Sidecars)
+        {
+            var decision = PlanSidecar(workload, sidecar, options, replica, host);
+            if (decision.Plan is not { } sidecarPlan)
+            {
+                return LaunchDecision.Refuse(decision.Reason!, $"Sidecar \"{sidecar.Name}\": {decision.Message}");
+            }
+
+            sidecars.Add(new SidecarLaunch(sidecar.Name, sidecarPlan));
+        }
+
+        return new LaunchDecision(plan with { Sidecars = sidecars }, null, null);
+    }
+
+    private static string? Sourced(IReadOnlyList<EnvironmentVariable> env, IReadOnlyList<EnvironmentReference> envFrom, string container)
+    {
+        if (env.FirstOrDefault(e => e.From is not null) is { From: { } from } variable)
+        {
+            return $"Container \"{container}\": {variable.Name} comes from {from.Kind} \"{from.Name}\" key \"{from.Key}\", and ConfigMaps and Secrets exist only in Kubernetes: locally give {variable.Name} a literal value (env value), or run this revision in Kubernetes mode.";
+        }
+
+        return envFrom.FirstOrDefault() is { } import
+            ? $"Container \"{container}\": envFrom {import.Kind} \"{import.Name}\" exists only in Kubernetes: locally list the variables in env with literal values, or run this revision in Kubernetes mode."
+            : null;
+    }
+
+    // A sidecar runs beside the serving process with its own environment (no PORT: it serves nothing the activator sees).
+    private static LaunchDecision PlanSidecar(RevisionWorkload workload, SidecarContainer sidecar, LocalBackendOptions options, string replica, LaunchHost host)
+    {
+        var workingDirectory = Path.GetFullPath(sidecar.Command.Count > 0 && sidecar.WorkingDir is { } dir ? dir : ".", options.BaseDirectory);
+        if (!host.DirectoryExists(workingDirectory))
+        {
+            return LaunchDecision.Refuse(WorkloadFailureReasons.WorkingDirNotFound, $"working directory \"{workingDirectory}\" does not exist");
+        }
+
+        var environment = Inherited(options, host);
+        foreach (var variable in sidecar.Env)
+        {
+            environment[variable.Name] = variable.Value;
+        }
+
+        if (sidecar.Command.Count > 0)
+        {
+            var program = Resolve(sidecar.Command[0], workingDirectory, environment.GetValueOrDefault("PATH"), host);
+            return program is null
+                ? LaunchDecision.Refuse(WorkloadFailureReasons.CommandNotFound, NotFound(sidecar.Command[0], workingDirectory))
+                : new LaunchDecision(new LaunchPlan(program, [.. sidecar.Command.Skip(1), .. sidecar.Args], workingDirectory, environment, null), null, null);
+        }
+
+        return LaunchDecision.Refuse(WorkloadFailureReasons.ContainerMissing,
+            $"image \"{sidecar.Image}\" without a command cannot run as a local process: give the sidecar a command");
+    }
+
+    private static Dictionary<string, string> Inherited(LocalBackendOptions options, LaunchHost host)
+    {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var key in options.InheritedVariables)
         {
@@ -49,6 +121,20 @@ internal static class LaunchPlanner
                 environment[key] = value;
             }
         }
+
+        return environment;
+    }
+
+    private static LaunchDecision PlanServing(RevisionWorkload workload, LocalBackendOptions options, string replica, int port, LaunchHost host)
+    {
+        var workingDirectory = Path.GetFullPath(workload.Command.Count > 0 && workload.WorkingDir is { } dir ? dir : ".", options.BaseDirectory);
+        if (!host.DirectoryExists(workingDirectory))
+        {
+            return LaunchDecision.Refuse(WorkloadFailureReasons.WorkingDirNotFound, $"working directory \"{workingDirectory}\" does not exist (workingDir \"{workload.WorkingDir}\", base directory \"{options.BaseDirectory}\")");
+        }
+
+        var contract = Contract(workload, port);
+        var environment = Inherited(options, host);
 
         foreach (var variable in workload.Env)
         {

@@ -9,6 +9,13 @@ public sealed record LocalBackendOptions
     /// <summary>Where each replica's output is written, as <c>{LogsDirectory}/{namespace}/{revision}/{replica}.log</c>. Default: <c>{temp}/platform/logs</c>.</summary>
     public string LogsDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "platform", "logs");
 
+    /// <summary>
+    /// Where the backend records its running replica processes (<c>replicas.json</c>) so that the next backend reaps
+    /// what a killed one left running. Null (the default) records nothing: only a folder of one controller's own
+    /// may be used, never one shared by several. <c>platform up</c> sets <c>{checkout}/.platform/run</c>.
+    /// </summary>
+    public string? StateDirectory { get; init; }
+
     /// <summary>Lines kept in memory per replica (default 1,000).</summary>
     public int LogLinesPerReplica { get; init; } = 1000;
 
@@ -31,11 +38,18 @@ public sealed record LocalBackendOptions
     public static readonly IReadOnlyList<string> DefaultInheritedVariables =
         ["PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ", "TMPDIR", "DOTNET_ROOT", "SSL_CERT_FILE", "SSL_CERT_DIR"];
 
-    /// <summary>Probe interval until ready, Knative's aggressive probing (default 50 ms).</summary>
-    public TimeSpan AggressiveProbeInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>
+    /// Probe interval until ready, Knative's aggressive probing (default 10 ms): the wait between the app's listening
+    /// and the first request held at zero reaching it is half this on average, which a cold start pays in full. A TCP
+    /// probe of a port nobody listens on yet is refused at once, so probing this often costs next to nothing.
+    /// </summary>
+    public TimeSpan AggressiveProbeInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Probe interval once ready when the probe's <c>periodSeconds</c> is 0 (default 1 s).</summary>
     public TimeSpan ReadyProbeInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Time between liveness probes that give no <c>periodSeconds</c> (default 10 s, Kubernetes' default).</summary>
+    public TimeSpan LivenessProbeInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>First restart delay of a crashed replica (default 1 s); doubles on each crash in a row.</summary>
     public TimeSpan InitialRestartDelay { get; init; } = TimeSpan.FromSeconds(1);
@@ -55,9 +69,25 @@ public sealed record LocalBackendOptions
     /// <summary>Time between SIGTERM and SIGKILL when a replica stops and the revision gives no grace period (default 10 s).</summary>
     public TimeSpan TerminationGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a ready replica picked for scale-down keeps running until the data plane has stopped routing to it
+    /// (<see cref="IWorkloadBackend.EndpointsApplied"/>), before it is sent SIGTERM anyway (default 5 s; zero stops at
+    /// once). In-flight requests then finish within the grace period.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The Docker engine's socket, pinged (<c>GET /_ping</c>) before running an image without command. Default <c>/var/run/docker.sock</c>.</summary>
     public string DockerSocketPath { get; init; } = "/var/run/docker.sock";
 
-    /// <summary>The docker CLI used to run images (default <c>docker</c>, found on PATH).</summary>
+    /// <summary>The docker CLI used to run images and resolve their digests (default <c>docker</c>, found on PATH).</summary>
     public string DockerCommand { get; init; } = "docker";
+
+    /// <summary>
+    /// Registries whose images get no digest (Knative's <c>registries-skipping-tag-resolving</c>, same default:
+    /// <c>kind.local</c>, <c>ko.local</c>, <c>dev.local</c>); Docker Hub is <c>index.docker.io</c> (or <c>docker.io</c>).
+    /// </summary>
+    public IReadOnlyList<string> RegistriesSkippingTagResolving { get; init; } = ["kind.local", "ko.local", "dev.local"];
+
+    /// <summary>Longest wait for <c>docker image inspect</c> (default 10 s).</summary>
+    public TimeSpan DigestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -30,6 +30,14 @@ public sealed class LocalWorkloadBackend : IWorkloadBackend, IAsyncDisposable
         Options = options ?? new LocalBackendOptions();
         Time = time ?? TimeProvider.System;
         Logger = logger ?? (ILogger)NullLogger.Instance;
+        if (Options.StateDirectory is { Length: > 0 } state)
+        {
+            Records = new ReplicaRecords(state);
+            foreach (var reaped in Records.ReapLeftovers())
+            {
+                WorkloadLog.ReplicaReaped(Logger, reaped.Revision, reaped.Replica, reaped.Pid);
+            }
+        }
     }
 
     /// <summary>The settings in use.</summary>
@@ -39,7 +47,10 @@ public sealed class LocalWorkloadBackend : IWorkloadBackend, IAsyncDisposable
 
     internal ILogger Logger { get; }
 
-    internal ReadinessProber Prober { get; } = new();
+    internal ReplicaProber Prober { get; } = new();
+
+    /// <summary>The on-disk record of running replicas, or null when <see cref="LocalBackendOptions.StateDirectory"/> is unset.</summary>
+    internal ReplicaRecords? Records { get; }
 
     /// <inheritdoc />
     public async Task EnsureAsync(RevisionWorkload workload, CancellationToken cancellationToken = default)
@@ -86,6 +97,10 @@ public sealed class LocalWorkloadBackend : IWorkloadBackend, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public Task<ImageDigestResolution?> ResolveImageDigestsAsync(RevisionWorkload workload, CancellationToken cancellationToken = default) =>
+        DockerImageDigests.ResolveAsync(workload, Options, cancellationToken);
+
+    /// <inheritdoc />
     public async Task<bool> ScaleAsync(RevisionKey revision, int replicas, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(replicas);
@@ -115,6 +130,9 @@ public sealed class LocalWorkloadBackend : IWorkloadBackend, IAsyncDisposable
         await Task.WhenAll(stopping.Select(r => r.Completion));
         return true;
     }
+
+    /// <inheritdoc />
+    public void EndpointsApplied(RevisionKey revision, long version) => Find(revision)?.EndpointsApplied(version);
 
     /// <inheritdoc />
     public async Task<bool> DeleteAsync(RevisionKey revision, CancellationToken cancellationToken = default)
@@ -150,6 +168,12 @@ public sealed class LocalWorkloadBackend : IWorkloadBackend, IAsyncDisposable
 
     /// <inheritdoc />
     public WorkloadStatus? GetStatus(RevisionKey revision) => Find(revision)?.Status();
+
+    /// <summary>The CPU and memory used so far by each ready replica of <paramref name="revision"/> (the HPA class's metrics).</summary>
+    public IReadOnlyList<ReplicaUsage> Usage(RevisionKey revision) =>
+        GetStatus(revision) is not { } status ? [] :
+        [.. status.Replicas.Where(r => r.Phase == ReplicaPhase.Ready && r.ProcessId is not null)
+            .Select(r => ProcessUsage.Read(r.Name, r.ProcessId!.Value)).OfType<ReplicaUsage>()];
 
     /// <inheritdoc />
     public IReadOnlyList<WorkloadStatus> List()

@@ -59,7 +59,7 @@ internal readonly record struct ReplicaTransition(ReplicaState State, bool Readi
 /// </summary>
 internal static class ReplicaLifecycle
 {
-    public static ReplicaTransition Apply(ReplicaState state, ReplicaEvent @event, DateTimeOffset now, ReadinessCheck check, LocalBackendOptions options, int exitCode = 0)
+    public static ReplicaTransition Apply(ReplicaState state, ReplicaEvent @event, DateTimeOffset now, ProbeCheck check, LocalBackendOptions options, int exitCode = 0)
     {
         if (state.Phase == ReplicaPhase.Stopping)
         {
@@ -93,7 +93,7 @@ internal static class ReplicaLifecycle
             case ReplicaEvent.Exited when state.Phase != ReplicaPhase.BackingOff:
                 // A replica that stayed ready long enough starts its back-off over, as the kubelet does.
                 var streak = state.ReadySince is { } since && now - since >= options.RestartDelayResetAfter ? 1 : state.CrashStreak + 1;
-                var delay = RestartBackoff.Delay(streak, options.InitialRestartDelay, options.MaxRestartDelay);
+                var delay = Platform.Resources.Durations.RestartBackoff.Delay(streak, options.InitialRestartDelay, options.MaxRestartDelay);
                 var next = state with
                 {
                     Phase = ReplicaPhase.BackingOff,
@@ -120,7 +120,7 @@ internal static class ReplicaLifecycle
     }
 
     /// <summary>How long to wait before the next probe: aggressive until ready, then the probe's period (or 1 s).</summary>
-    public static TimeSpan ProbeInterval(ReplicaState state, ReadinessCheck check, LocalBackendOptions options) =>
+    public static TimeSpan ProbeInterval(ReplicaState state, ProbeCheck check, LocalBackendOptions options) =>
         state.Phase == ReplicaPhase.Ready
             ? check.PeriodSeconds > 0 ? TimeSpan.FromSeconds(check.PeriodSeconds) : options.ReadyProbeInterval
             : options.AggressiveProbeInterval;

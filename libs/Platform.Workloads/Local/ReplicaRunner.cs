@@ -72,20 +72,34 @@ internal sealed class ReplicaRunner
                 }
 
                 Process process;
+                SidecarSet sidecars;
+                try
+                {
+                    // Sidecars first, as a pod's containers start: the serving process may need them at once.
+                    sidecars = SidecarSet.Start(plan.Sidecars, _revision.Logs, Name, _revision.Records, $"{_revision.Key.Namespace}/{_revision.Key.Name}");
+                }
+                catch (Win32Exception e)
+                {
+                    _revision.Refused(this, WorkloadFailureReasons.CommandNotFound, $"A sidecar cannot be started: {e.Message}");
+                    return;
+                }
+
                 try
                 {
                     process = StartProcess(plan);
                 }
                 catch (Win32Exception e)
                 {
+                    await sidecars.DisposeAsync();
                     _revision.Refused(this, WorkloadFailureReasons.CommandNotFound, $"Command \"{plan.FileName}\" cannot be started: {e.Message}");
                     return;
                 }
 
                 _currentPid = process.Id;
+                await using (sidecars)
                 using (process)
                 {
-                    var exitCode = await RunProcessAsync(process, plan, port, stopping);
+                    var exitCode = await RunProcessAsync(process, plan, port, sidecars, stopping);
                     _currentPid = null;
                     if (stopping.IsCancellationRequested)
                     {
@@ -93,6 +107,12 @@ internal sealed class ReplicaRunner
                     }
 
                     var restartAt = _revision.Exited(this, exitCode);
+                    if (restartAt is null)
+                    {
+                        // Stopping (a draining replica that exited before its stop came): nothing more to run.
+                        return;
+                    }
+
                     if (restartAt is { } at)
                     {
                         var delay = at - _revision.Time.GetUtcNow();
@@ -127,7 +147,8 @@ internal sealed class ReplicaRunner
         }
     }
 
-    private Process StartProcess(LaunchPlan plan)
+    /// <summary>Starts one process of a plan in its own session (process group), its stdin closed.</summary>
+    internal static Process StartProcess(LaunchPlan plan)
     {
         var start = new ProcessStartInfo
         {
@@ -165,25 +186,40 @@ internal sealed class ReplicaRunner
         return process;
     }
 
-    private async Task<int> RunProcessAsync(Process process, LaunchPlan plan, int port, CancellationToken stopping)
+    private async Task<int> RunProcessAsync(Process process, LaunchPlan plan, int port, SidecarSet sidecars, CancellationToken stopping)
     {
         var groupLeader = ProcessGroup.Setsid is not null;
+        _revision.Records?.Add(new ReplicaRecord(process.Id, StartTimeOf(process),
+            groupLeader, $"{_revision.Key.Namespace}/{_revision.Key.Name}", Name));
         _revision.Started(this, process.Id, port);
         var pumps = Task.WhenAll(
             PumpAsync(process.StandardOutput, LogStream.Stdout),
             PumpAsync(process.StandardError, LogStream.Stderr));
         using var probing = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var probes = ProbeAsync(port, probing.Token);
+        // Completed with the reason when a startup or liveness probe fails its threshold: the process is restarted.
+        var unhealthy = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var probes = ProbeAsync(new ProbeTarget(_revision.Options.Host, port, plan), unhealthy, probing.Token);
         var exited = process.WaitForExitAsync(CancellationToken.None);
         var stopRequested = Task.Delay(Timeout.Infinite, stopping);
-        await Task.WhenAny(exited, stopRequested);
+        await Task.WhenAny(exited, stopRequested, unhealthy.Task, sidecars.FirstExit);
         probing.Cancel();
         if (!exited.IsCompleted)
         {
+            var reason = stopping.IsCancellationRequested ? null
+                : unhealthy.Task.IsCompleted ? await unhealthy.Task
+                : sidecars.FirstExit.IsCompleted ? $"sidecar \"{(await sidecars.FirstExit).Name}\" exited with code {(await sidecars.FirstExit).ExitCode}"
+                : null;
+            if (reason is not null)
+            {
+                WorkloadLog.ReplicaUnhealthy(_revision.Logger, _revision.Key, Name, reason);
+                _revision.Logs.Append(Name, LogStream.Stderr, $"[platform] restarting: {reason}");
+            }
+
             await TerminateAsync(process, plan, groupLeader, exited);
         }
 
         await exited;
+        await sidecars.StopAsync(_revision.GracePeriod);
         await probes;
 
         // Output may still be in the pipes; children that kept them open are killed with the group below.
@@ -194,6 +230,8 @@ internal sealed class ReplicaRunner
             await ProcessGroup.WaitGoneAsync(process.Id, TimeSpan.FromSeconds(2));
         }
 
+        _revision.Records?.Remove(process.Id);
+
         if (plan.DockerContainer is { } container)
         {
             await RemoveContainerAsync(container);
@@ -201,6 +239,22 @@ internal sealed class ReplicaRunner
 
         await Task.WhenAny(pumps, Task.Delay(TimeSpan.FromMilliseconds(500), CancellationToken.None));
         return process.ExitCode;
+    }
+
+    /// <summary>
+    /// The process's start time as the kernel has it; a process that already exited (a command that fails at once)
+    /// has none left to read, and then now is as good: the record only tells a recycled pid apart, within seconds.
+    /// </summary>
+    private static DateTimeOffset StartTimeOf(Process process)
+    {
+        try
+        {
+            return new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero);
+        }
+        catch (InvalidOperationException)
+        {
+            return DateTimeOffset.UtcNow;
+        }
     }
 
     private async Task TerminateAsync(Process process, LaunchPlan plan, bool groupLeader, Task exited)
@@ -268,36 +322,83 @@ internal sealed class ReplicaRunner
         }
     }
 
-    private async Task ProbeAsync(int port, CancellationToken cancellationToken)
+    /// <summary>
+    /// The replica's probes, as the kubelet runs them: the startup probe (if any) until it passes, then readiness and
+    /// liveness side by side. A startup or liveness probe that fails its threshold completes <paramref name="unhealthy"/>.
+    /// </summary>
+    private async Task ProbeAsync(ProbeTarget target, TaskCompletionSource<string> unhealthy, CancellationToken cancellationToken)
     {
-        var check = _revision.Workload.Readiness;
+        var workload = _revision.Workload;
         try
         {
-            if (check.InitialDelaySeconds > 0)
+            if (workload.Startup is { } startup && !await RunUntilVerdictAsync(target, startup, _revision.Options.AggressiveProbeInterval, cancellationToken))
             {
-                await Task.Delay(TimeSpan.FromSeconds(check.InitialDelaySeconds), _revision.Time, cancellationToken);
+                unhealthy.TrySetResult($"startup probe failed {startup.FailureThreshold} time(s) in a row");
+                return;
             }
 
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                bool ok;
-                try
-                {
-                    ok = await _revision.Prober.ProbeAsync(_revision.Options.Host, port, check, cancellationToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // Whatever breaks a probe (a malformed answer, ...) counts as a failed probe, never as a crash of the runner.
-                    ok = false;
-                }
-
-                var interval = _revision.Probed(this, ok);
-                await Task.Delay(interval, _revision.Time, cancellationToken);
-            }
+            await Task.WhenAll(
+                ReadinessAsync(target, workload.Readiness, cancellationToken),
+                workload.Liveness is { } liveness ? LivenessAsync(target, liveness, unhealthy, cancellationToken) : Task.CompletedTask);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The process exited or is being stopped.
+        }
+    }
+
+    private async Task ReadinessAsync(ProbeTarget target, ProbeCheck check, CancellationToken cancellationToken)
+    {
+        await InitialDelayAsync(check, cancellationToken);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var interval = _revision.Probed(this, await ProbeOnceAsync(target, check, cancellationToken));
+            await Task.Delay(interval, _revision.Time, cancellationToken);
+        }
+    }
+
+    private async Task LivenessAsync(ProbeTarget target, ProbeCheck check, TaskCompletionSource<string> unhealthy, CancellationToken cancellationToken)
+    {
+        while (await RunUntilVerdictAsync(target, check, _revision.Options.LivenessProbeInterval, cancellationToken))
+        {
+            // Alive: keep watching. Only the initial delay is not repeated.
+            check = check with { InitialDelaySeconds = 0 };
+        }
+
+        unhealthy.TrySetResult($"liveness probe failed {check.FailureThreshold} time(s) in a row");
+    }
+
+    /// <summary>Probes every period (or <paramref name="defaultPeriod"/>) until a verdict: true when it passed.</summary>
+    private async Task<bool> RunUntilVerdictAsync(ProbeTarget target, ProbeCheck check, TimeSpan defaultPeriod, CancellationToken cancellationToken)
+    {
+        await InitialDelayAsync(check, cancellationToken);
+        var period = check.PeriodSeconds > 0 ? TimeSpan.FromSeconds(check.PeriodSeconds) : defaultPeriod;
+        var streak = default(ProbeStreak);
+        while (true)
+        {
+            (streak, var verdict) = streak.Record(await ProbeOnceAsync(target, check, cancellationToken), check);
+            if (verdict != ProbeVerdict.Pending)
+            {
+                return verdict == ProbeVerdict.Passed;
+            }
+
+            await Task.Delay(period, _revision.Time, cancellationToken);
+        }
+    }
+
+    private Task InitialDelayAsync(ProbeCheck check, CancellationToken cancellationToken) =>
+        check.InitialDelaySeconds > 0 ? Task.Delay(TimeSpan.FromSeconds(check.InitialDelaySeconds), _revision.Time, cancellationToken) : Task.CompletedTask;
+
+    private async Task<bool> ProbeOnceAsync(ProbeTarget target, ProbeCheck check, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _revision.Prober.ProbeAsync(target, check, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever breaks a probe (a malformed answer, ...) counts as a failed probe, never as a crash of the runner.
+            return false;
         }
     }
 

@@ -14,6 +14,10 @@ internal sealed class RevisionRunner
     private readonly object _gate = new();
     private readonly LocalWorkloadBackend _backend;
     private readonly List<ReplicaRunner> _replicas = [];
+
+    // Ready replicas picked for scale-down, with the status version that first left them out: they are stopped once the
+    // data plane applied that version (or after the drain timeout).
+    private readonly List<(ReplicaRunner Replica, long Version)> _draining = [];
     private readonly ITimer _deadline;
     private RevisionProgress _progress = RevisionProgress.None;
     private long _nextOrdinal;
@@ -46,7 +50,9 @@ internal sealed class RevisionRunner
 
     public TimeProvider Time => _backend.Time;
 
-    public ReadinessProber Prober => _backend.Prober;
+    public ReplicaProber Prober => _backend.Prober;
+
+    public ReplicaRecords? Records => _backend.Records;
 
     public TimeSpan GracePeriod => Workload.TerminationGracePeriodSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : Options.TerminationGracePeriod;
 
@@ -73,6 +79,7 @@ internal sealed class RevisionRunner
     public IReadOnlyList<ReplicaRunner> Scale(int desired)
     {
         List<ReplicaRunner> stopping = [];
+        List<ReplicaRunner> draining = [];
         List<ReplicaRunner> starting = [];
         lock (_gate)
         {
@@ -88,8 +95,11 @@ internal sealed class RevisionRunner
                 var names = ScaleDownOrder.Pick(live.Select(r => (r.Name, r.State.Phase, r.Ordinal)), live.Count - desired).ToHashSet(StringComparer.Ordinal);
                 foreach (var replica in live.Where(r => names.Contains(r.Name)))
                 {
+                    // A ready replica may be receiving requests until the activator learns it is gone.
+                    var routed = replica.State.Phase == ReplicaPhase.Ready && Options.DrainTimeout > TimeSpan.Zero;
                     replica.State = ReplicaLifecycle.Apply(replica.State, ReplicaEvent.StopRequested, Time.GetUtcNow(), Workload.Readiness, Options).State;
                     stopping.Add(replica);
+                    if (routed) draining.Add(replica);
                 }
             }
             else if (!_progress.Refused)
@@ -106,11 +116,22 @@ internal sealed class RevisionRunner
 
             EvaluateLocked();
             PublishLocked();
+            foreach (var replica in draining)
+            {
+                _draining.Add((replica, _version));
+            }
         }
 
         foreach (var replica in stopping)
         {
-            replica.RequestStop();
+            if (draining.Contains(replica))
+            {
+                _ = StopAfterDrainTimeoutAsync(replica);
+            }
+            else
+            {
+                replica.RequestStop();
+            }
         }
 
         foreach (var replica in starting)
@@ -119,6 +140,38 @@ internal sealed class RevisionRunner
         }
 
         return stopping;
+    }
+
+    /// <summary>The data plane routes by status <paramref name="version"/>: replicas it left out are stopped now.</summary>
+    public void EndpointsApplied(long version)
+    {
+        List<ReplicaRunner> drained;
+        lock (_gate)
+        {
+            drained = [.. _draining.Where(d => d.Version <= version).Select(d => d.Replica)];
+            _draining.RemoveAll(d => d.Version <= version);
+        }
+
+        foreach (var replica in drained)
+        {
+            replica.RequestStop();
+        }
+    }
+
+    private async Task StopAfterDrainTimeoutAsync(ReplicaRunner replica)
+    {
+        await Task.Delay(Options.DrainTimeout, Time).ConfigureAwait(false);
+        bool waiting;
+        lock (_gate)
+        {
+            waiting = _draining.RemoveAll(d => d.Replica == replica) > 0;
+        }
+
+        if (waiting)
+        {
+            WorkloadLog.DrainTimedOut(Logger, Key, replica.Name, Options.DrainTimeout);
+            replica.RequestStop();
+        }
     }
 
     /// <summary>Stops everything for good; returns the replicas to await.</summary>
@@ -130,6 +183,7 @@ internal sealed class RevisionRunner
             _deleted = true;
             Desired = 0;
             all = [.. _replicas];
+            _draining.Clear();
             foreach (var replica in all)
             {
                 replica.State = ReplicaLifecycle.Apply(replica.State, ReplicaEvent.StopRequested, Time.GetUtcNow(), Workload.Readiness, Options).State;
@@ -278,7 +332,7 @@ internal sealed class RevisionRunner
 
         EvaluateLocked();
 
-        // Probe results that change nothing visible are not published: they come every 50 ms while starting.
+        // Probe results that change nothing visible are not published: they come every 10 ms while starting.
         if (progress != _progress || (before != transition.State && (before.Phase != transition.State.Phase || @event is ReplicaEvent.Started or ReplicaEvent.Exited)))
         {
             PublishLocked();

@@ -24,8 +24,17 @@ internal static partial class WorkloadLog
     [LoggerMessage(4105, LogLevel.Information, "Revision {Revision}: replica {Replica} stopped")]
     public static partial void ReplicaStopped(ILogger logger, RevisionKey revision, string replica);
 
+    [LoggerMessage(4108, LogLevel.Warning, "Revision {Revision}: replica {Replica} stops without the activator's word that it routes elsewhere (none within {Timeout})")]
+    public static partial void DrainTimedOut(ILogger logger, RevisionKey revision, string replica, TimeSpan timeout);
+
+    [LoggerMessage(4109, LogLevel.Warning, "Revision {Revision}: replica {Replica} is restarted: {Reason}")]
+    public static partial void ReplicaUnhealthy(ILogger logger, RevisionKey revision, string replica, string reason);
+
     [LoggerMessage(4107, LogLevel.Error, "Revision {Revision}: replica {Replica} stopped on an unexpected error")]
     public static partial void ReplicaBroken(ILogger logger, RevisionKey revision, string replica, Exception error);
+
+    [LoggerMessage(4120, LogLevel.Warning, "Revision {Revision}: replica {Replica} (pid {Pid}) was left running by a previous controller; killed")]
+    public static partial void ReplicaReaped(ILogger logger, string revision, string replica, int pid);
 
     [LoggerMessage(4106, LogLevel.Information, "Revision {Revision}: workload deleted")]
     public static partial void Deleted(ILogger logger, RevisionKey revision);

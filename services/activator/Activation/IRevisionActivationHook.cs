@@ -1,4 +1,4 @@
-using Dapr.Client;
+using Platform.ServiceDefaults;
 using Platform.Serving.Contracts.Stats;
 
 namespace Platform.Activator.Activation;
@@ -15,12 +15,12 @@ internal interface IRevisionActivationHook
 
 /// <summary>
 /// Pokes the autoscaler through Dapr service invocation:
-/// <c>POST /v1.0/invoke/{autoscalerAppId}/method/poke/{namespace}/{revision}</c> with no body, through the
-/// invocation client of the Dapr SDK (it reads <c>DAPR_HTTP_ENDPOINT</c>/<c>DAPR_HTTP_PORT</c> and <c>DAPR_API_TOKEN</c>).
+/// <c>POST /v1.0/invoke/{autoscalerAppId}/method/poke/{namespace}/{revision}</c> with no body, through
+/// <see cref="DaprInvocation.CreateHttpClient"/> (<c>DAPR_HTTP_ENDPOINT</c>/<c>DAPR_HTTP_PORT</c>, and <c>DAPR_API_TOKEN</c> when set).
 /// </summary>
 internal sealed class DaprActivationHook(ActivatorOptions options) : IRevisionActivationHook, IDisposable
 {
-    private readonly HttpClient _client = DaprClient.CreateInvokeHttpClient(appId: options.AutoscalerAppId);
+    private readonly HttpClient _client = DaprInvocation.CreateHttpClient(options.AutoscalerAppId);
 
     /// <inheritdoc />
     public async Task PokeAsync(string @namespace, string revision, CancellationToken cancellationToken)

@@ -8,14 +8,18 @@ using Platform.Serving.Contracts.Routing;
 namespace Platform.Activator.Endpoints;
 
 /// <summary>
-/// The activator's control surface, reached only with the activator's own Host (e.g. <c>127.0.0.1:8080</c>, or
-/// through Dapr service invocation on app-id <c>activator</c>):
+/// The activator's control surface, served only on the loopback control port (<see cref="ActivatorOptions.ControlPort"/>,
+/// the activator's Dapr app port: the serving-controller reaches it through service invocation on app-id
+/// <c>activator</c>). On the ingress the same paths answer 404, whatever the Host header: a client of the ingress
+/// must not be able to rewrite a revision's endpoints and take its traffic. With <c>APP_API_TOKEN</c> set, a control
+/// call without that token in <c>dapr-api-token</c> answers 401 <c>{"error": "unauthorized"}</c>.
 /// <list type="bullet">
 /// <item><c>PUT /activator/v1/routes</c>, body <see cref="RouteTable"/>: replaces the whole table. 200
 /// <c>{"version": n}</c>; 400 <c>{"error": "invalid-route-table", "errors": ["services[0].traffic: ..."]}</c>,
 /// nothing applied.</item>
 /// <item><c>PUT /activator/v1/revisions/{namespace}/{revision}/endpoints</c>, body <see cref="EndpointsUpdate"/>
-/// <c>{"endpoints": ["127.0.0.1:41234"]}</c>: replaces one revision's ready replicas. 200 / 400 / 404
+/// <c>{"endpoints": ["127.0.0.1:41234"], "failure": null}</c>: replaces one revision's ready replicas (and why it cannot
+/// start more, which ends the requests held for it). 200 / 400 / 404
 /// <c>{"error": "unknown-revision"}</c>.</item>
 /// <item><c>GET /activator/v1/routes</c>: the current table, its version and the hosts served.</item>
 /// <item><c>GET /activator/v1/stats</c>: per revision replicas, in flight, queued, and the last stats batch.</item>
@@ -55,6 +59,18 @@ internal static class ControlEndpoints
     public static IEndpointRouteBuilder MapActivatorControl(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/activator/v1");
+        api.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var options = http.RequestServices.GetRequiredService<ActivatorOptions>();
+            if (http.Connection.LocalPort != options.ControlPort)
+                return NotOnThisPort(http);
+            if (options.AppApiToken is { } token && !string.Equals(http.Request.Headers["dapr-api-token"], token, StringComparison.Ordinal))
+                return TypedResults.Json(new Refused("unauthorized",
+                    ["dapr-api-token: missing or wrong (APP_API_TOKEN is set: control calls come through the activator's sidecar)"]),
+                    statusCode: StatusCodes.Status401Unauthorized);
+            return await next(context);
+        });
         api.MapPut("/routes", PutRoutesAsync);
         api.MapGet("/routes", (IRouteTableStore store) =>
         {
@@ -68,6 +84,9 @@ internal static class ControlEndpoints
             reporter.Last)));
         return app;
     }
+
+    private static NotFound<Refused> NotOnThisPort(HttpContext http) => TypedResults.NotFound(new Refused("not-found",
+        [$"{http.Request.Path}: not served on this port (the activator's control endpoints listen on its loopback control port)"]));
 
     private static async Task<Results<Ok<Applied>, BadRequest<Refused>>> PutRoutesAsync(HttpRequest request, IRouteTableStore store)
     {
@@ -86,7 +105,7 @@ internal static class ControlEndpoints
         if (error is not null) return TypedResults.BadRequest(new Refused("invalid-json", [error]));
         var errors = RouteTableValidator.Validate(update);
         if (errors.Count > 0) return TypedResults.BadRequest(new Refused("invalid-endpoints", errors));
-        var result = store.UpdateEndpoints(@namespace, revision, update!.Endpoints!);
+        var result = store.UpdateEndpoints(@namespace, revision, update!);
         return result.Status switch
         {
             ApplyStatus.Applied => TypedResults.Ok(new Applied(result.Version)),

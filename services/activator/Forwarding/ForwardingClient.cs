@@ -35,6 +35,7 @@ internal sealed class ForwardingClient : IDisposable
             context.AddXForwardedHost(action: ForwardedTransformActions.Set);
             context.AddRequestHeader(ProxyHeader, "activator", append: false);
         });
+        TimedTransformer = new ResponseStartTransformer(Transformer);
     }
 
     /// <summary>Pooled connections to every replica (no proxy, no redirects, no decompression).</summary>
@@ -42,6 +43,9 @@ internal sealed class ForwardingClient : IDisposable
 
     /// <summary>Copies headers, keeps Host, adds <c>X-Forwarded-For/Proto/Host</c> and <c>K-Proxy-Request</c>.</summary>
     public HttpTransformer Transformer { get; }
+
+    /// <summary><see cref="Transformer"/> that also stops the request's <see cref="ResponseStartTimer"/> when the response starts.</summary>
+    public HttpTransformer TimedTransformer { get; }
 
     /// <inheritdoc />
     public void Dispose() => Invoker.Dispose();

@@ -8,18 +8,44 @@ namespace Platform.Activator.Forwarding;
 /// <param name="Message">What happened, naming the revision or host.</param>
 internal readonly record struct ProxyFailure(int StatusCode, string Error, string Message);
 
+/// <summary>Which of a revision's limits ended a forward (see <c>RevisionTimeouts</c>).</summary>
+internal enum ExpiredLimit
+{
+    /// <summary>None: the forward ended for another reason.</summary>
+    None,
+
+    /// <summary><c>timeoutSeconds</c>, the whole request.</summary>
+    Total,
+
+    /// <summary><c>responseStartTimeoutSeconds</c>: the replica had not started its response.</summary>
+    ResponseStart,
+
+    /// <summary><c>idleTimeoutSeconds</c>: the replica sent nothing for that long.</summary>
+    Idle,
+}
+
 /// <summary>Pure mapping of YARP's <see cref="ForwarderError"/> to the activator's answers.</summary>
 internal static class ForwarderErrorMapping
 {
     /// <summary>
-    /// The answer for a failed forward, or null when it succeeded. <paramref name="deadlineExpired"/> says the
-    /// revision's <c>timeoutSeconds</c> ran out, which is 504 whatever YARP saw.
+    /// The answer for a failed forward, or null when it succeeded. <paramref name="expired"/> names the revision's
+    /// limit that ran out, which is 504 whatever YARP saw (a 504 can only be written before the response started; the
+    /// caller closes the stream otherwise, as queue-proxy does).
     /// </summary>
-    public static ProxyFailure? Map(ForwarderError error, Exception? exception, bool deadlineExpired, string revision)
+    public static ProxyFailure? Map(ForwarderError error, Exception? exception, ExpiredLimit expired, string revision)
     {
         if (error == ForwarderError.None) return null;
-        if (deadlineExpired || error is ForwarderError.RequestTimedOut or ForwarderError.UpgradeActivityTimeout)
-            return new(StatusCodes.Status504GatewayTimeout, "timeout", $"revision {revision} did not answer within its timeoutSeconds");
+        if (expired == ExpiredLimit.None && error is ForwarderError.RequestTimedOut or ForwarderError.UpgradeActivityTimeout)
+            expired = ExpiredLimit.Total;
+        switch (expired)
+        {
+            case ExpiredLimit.Total:
+                return new(StatusCodes.Status504GatewayTimeout, "timeout", $"revision {revision} did not answer within its timeoutSeconds");
+            case ExpiredLimit.ResponseStart:
+                return new(StatusCodes.Status504GatewayTimeout, "response-start-timeout", $"revision {revision} did not start its response within its responseStartTimeoutSeconds");
+            case ExpiredLimit.Idle:
+                return new(StatusCodes.Status504GatewayTimeout, "idle-timeout", $"revision {revision} sent nothing for its idleTimeoutSeconds");
+        }
         return error switch
         {
             ForwarderError.RequestBodyClient when BodyTooLarge(exception) =>

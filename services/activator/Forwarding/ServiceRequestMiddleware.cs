@@ -9,8 +9,8 @@ namespace Platform.Activator.Forwarding;
 
 /// <summary>
 /// The data path, first in the pipeline: a request whose Host names a service is routed, throttled and forwarded
-/// with YARP's <see cref="IHttpForwarder"/>; a request for the activator's own host goes on to its endpoints; any
-/// other host gets 404 naming it. Failures answer with JSON <c>{"error": code, "message": ..., "host": ...}</c>.
+/// with YARP's <see cref="IHttpForwarder"/>; a request for the activator's own host goes on to its endpoints (health
+/// on the ingress; the control endpoints answer on the control port only); any other host gets 404 naming it. Failures answer with JSON <c>{"error": code, "message": ..., "host": ...}</c>.
 /// </summary>
 internal sealed partial class ServiceRequestMiddleware(
     RequestDelegate next,
@@ -21,13 +21,17 @@ internal sealed partial class ServiceRequestMiddleware(
     IHttpForwarder forwarder,
     ForwardingClient client,
     ActivatorOptions options,
+    Telemetry.ActivatorMetrics metrics,
     ILogger<ServiceRequestMiddleware> logger)
 {
     private readonly ConcurrentDictionary<TimeSpan, ForwarderRequestConfig> _configs = new();
+    private readonly ConcurrentDictionary<Uri, AddressTransformer> _addresses = new();
 
     /// <summary>Routes one request.</summary>
     public Task InvokeAsync(HttpContext context)
     {
+        // The control port never forwards: it serves the control endpoints and health only.
+        if (context.Connection.LocalPort == options.ControlPort) return next(context);
         var request = context.Request;
         var host = request.Host.Host;
         var decision = decider.Decide(routes.Current, host, request.Headers[RouteDecider.TagHeader],
@@ -35,9 +39,10 @@ internal sealed partial class ServiceRequestMiddleware(
         return decision.Outcome switch
         {
             RouteOutcome.Activator => next(context),
-            RouteOutcome.Forward => ForwardAsync(context, decision.Route!.Service, decision.Revision!),
+            RouteOutcome.Forward => ForwardAsync(context, decision.Route!.Service!, decision.Revision!),
+            RouteOutcome.ForwardToAddress => ForwardToAddressAsync(context, decision.Route!.Address!),
             RouteOutcome.LocalOnly => WriteAsync(context, new ProxyFailure(StatusCodes.Status403Forbidden, "cluster-local",
-                $"service {decision.Route!.Service.Key} is reachable only from local networks ({ServiceVisibility.LabelKey}: {ServiceVisibility.ClusterLocalLabel} or a {RoutingSnapshot.ClusterLocalSuffix} host); caller {context.Connection.RemoteIpAddress} is not local")),
+                $"service {decision.Route!.Service!.Key} is reachable only from local networks ({ServiceVisibility.LabelKey}: {ServiceVisibility.ClusterLocalLabel} or a {RoutingSnapshot.ClusterLocalSuffix} host); caller {context.Connection.RemoteIpAddress} is not local")),
             _ => WriteAsync(context, new ProxyFailure(StatusCodes.Status404NotFound, "unknown-host",
                 $"no service is routed at host \"{host}\"")),
         };
@@ -60,10 +65,18 @@ internal sealed partial class ServiceRequestMiddleware(
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
             bodySize.MaxRequestBodySize = options.MaxRequestBodyBytes;
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (System.Diagnostics.Activity.Current is { IsAllDataRequested: true } span)
+        {
+            span.SetTag("kn.service.name", service.Name);
+            span.SetTag("kn.revision.name", revision);
+            span.SetTag("k8s.namespace.name", service.Namespace);
+        }
         var window = stats.Started(service.Namespace, revision);
         var aborted = context.RequestAborted;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        var timeout = throttler.Timeout;
+        var timeouts = throttler.Timeouts;
+        var timeout = timeouts.Total;
         deadline.CancelAfter(timeout);
         try
         {
@@ -82,8 +95,14 @@ internal sealed partial class ServiceRequestMiddleware(
                     // An upgraded connection (WebSocket) lives past timeoutSeconds; YARP's activity timeout bounds its idle time.
                     var upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
                         || context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true };
-                    var error = await forwarder.SendAsync(context, replica.DestinationPrefix, client.Invoker, ConfigFor(timeout),
-                        client.Transformer, upgrade ? aborted : deadline.Token);
+                    var token = upgrade ? aborted : deadline.Token;
+                    // Only a response-start limit shorter than the timeout needs its own clock (Knative's default has none).
+                    using var responseStart = timeouts.ResponseStart is { } limit && !upgrade ? new ResponseStartTimer(limit, token) : null;
+                    if (responseStart is not null) context.Features.Set(responseStart);
+                    var error = await forwarder.SendAsync(context, replica.DestinationPrefix, client.Invoker,
+                        ConfigFor(timeouts.Idle ?? timeout), responseStart is null ? client.Transformer : client.TimedTransformer,
+                        responseStart?.Token ?? token);
+                    responseStart?.Settle(token);
                     if (error == ForwarderError.None || aborted.IsCancellationRequested) return;
                     var exception = context.GetForwarderErrorFeature()?.Exception;
                     // A replica that refuses the connection has just died (scaled down, crashed) before its endpoints
@@ -95,7 +114,21 @@ internal sealed partial class ServiceRequestMiddleware(
                         context.Response.Clear();
                         continue;
                     }
-                    var failure = ForwarderErrorMapping.Map(error, exception, deadline.IsCancellationRequested, $"{service.Namespace}/{revision}");
+                    // A replica killed while it held the request drops the connection before answering. A safe request
+                    // without a body can be sent again (RFC 9110 §9.2.2): it goes to the next replica the throttler picks.
+                    if (attempt < MaxConnectAttempts && !context.Response.HasStarted && !upgrade
+                        && ReplayableAfterDrop(context.Request.Method, context.Request.ContentLength, context.Request.Headers.TransferEncoding.Count > 0, error, exception))
+                    {
+                        LogReplayed(service.Namespace, revision, replica.Endpoint, attempt);
+                        context.Response.Clear();
+                        continue;
+                    }
+                    var expired = deadline.IsCancellationRequested ? ExpiredLimit.Total
+                        : responseStart is { Fired: true } ? ExpiredLimit.ResponseStart
+                        // YARP's activity timeout is the idle limit when there is one (the total has its own token).
+                        : timeouts.Idle is not null && error is ForwarderError.RequestTimedOut ? ExpiredLimit.Idle
+                        : ExpiredLimit.None;
+                    var failure = ForwarderErrorMapping.Map(error, exception, expired, $"{service.Namespace}/{revision}");
                     if (failure is not { } f) return;
                     LogForwardFailed(service.Namespace, revision, replica.Endpoint, error, f.StatusCode);
                     if (!context.Response.HasStarted) await WriteAsync(context, f);
@@ -111,7 +144,35 @@ internal sealed partial class ServiceRequestMiddleware(
         finally
         {
             stats.Finished(window);
+            metrics.Record(service, throttler, context.Response.StatusCode, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
+    }
+
+    /// <summary>
+    /// A custom domain mapped to an addressable that is not a Knative Service (a Broker, a Channel): forwarded to its
+    /// URL with the activator's default timeout; nothing to throttle or hold, the addressable is always up or down.
+    /// </summary>
+    private async Task ForwardToAddressAsync(HttpContext context, Uri address)
+    {
+        if (context.Request.ContentLength > options.MaxRequestBodyBytes)
+        {
+            await WriteAsync(context, BodyTooLarge());
+            return;
+        }
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+            bodySize.MaxRequestBodySize = options.MaxRequestBodyBytes;
+        var transformer = _addresses.GetOrAdd(address, static a => new AddressTransformer(a));
+        var timeout = TimeSpan.FromSeconds(options.DefaultTimeoutSeconds);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        deadline.CancelAfter(timeout);
+        var error = await forwarder.SendAsync(context, transformer.DestinationPrefix, client.Invoker, ConfigFor(timeout), transformer, deadline.Token);
+        if (error == ForwarderError.None || context.RequestAborted.IsCancellationRequested) return;
+        var failure = ForwarderErrorMapping.Map(error, context.GetForwarderErrorFeature()?.Exception,
+            deadline.IsCancellationRequested ? ExpiredLimit.Total : ExpiredLimit.None, address.ToString());
+        if (failure is not { } f) return;
+        LogForwardFailed("-", address.ToString(), address.Authority, error, f.StatusCode);
+        if (!context.Response.HasStarted) await WriteAsync(context, f);
+        else context.Abort();
     }
 
     /// <summary>Connection attempts per request before a refused connection is answered 502.</summary>
@@ -122,6 +183,25 @@ internal sealed partial class ServiceRequestMiddleware(
         error is ForwarderError.Request
         && exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } http
         && http.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused };
+
+    /// <summary>
+    /// True when the replica dropped the connection before any response (reset, closed) and the request is safe
+    /// (GET, HEAD, OPTIONS, TRACE) with no body: sending it again cannot repeat an effect nor needs a body already read.
+    /// </summary>
+    public static bool ReplayableAfterDrop(string method, long? contentLength, bool chunked, ForwarderError error, Exception? exception) =>
+        (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method))
+        && contentLength is null or 0 && !chunked
+        && error is ForwarderError.Request && exception is HttpRequestException http && !ConnectionRefused(error, exception)
+        && (http.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.ResponseEnded || DroppedByPeer(http));
+
+    // A reset while the request is written surfaces as Unknown with the socket error inside.
+    private static bool DroppedByPeer(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionReset or System.Net.Sockets.SocketError.ConnectionAborted or System.Net.Sockets.SocketError.Shutdown })
+                return true;
+        return false;
+    }
 
     private ProxyFailure BodyTooLarge() => new(StatusCodes.Status413PayloadTooLarge, "body-too-large",
         $"request body exceeds the activator's limit of {options.MaxRequestBodyBytes} bytes");
@@ -135,6 +215,8 @@ internal sealed partial class ServiceRequestMiddleware(
                 $"revision {t.Namespace}/{t.Name} is at capacity: {state.InFlight} in flight, {state.Queued} queued (queue depth {state.QueueDepth})"),
             AcquireOutcome.RevisionGone => new(StatusCodes.Status503ServiceUnavailable, "revision-gone",
                 $"revision {t.Namespace}/{t.Name} left the route table while the request waited"),
+            AcquireOutcome.RevisionFailed => new(StatusCodes.Status503ServiceUnavailable, "revision-failed",
+                $"revision {t.Namespace}/{t.Name} has no ready replica and cannot start one: {t.Failure}"),
             _ when state.Replicas == 0 => new(StatusCodes.Status503ServiceUnavailable, "activation-timeout",
                 $"revision {t.Namespace}/{t.Name} had no ready replica within {timeout.TotalSeconds:0.###}s"),
             _ => new(StatusCodes.Status503ServiceUnavailable, "queue-timeout",
@@ -169,6 +251,9 @@ internal sealed partial class ServiceRequestMiddleware(
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Replica {Endpoint} of {Namespace}/{Revision} refused the connection (attempt {Attempt}): trying another")]
     private partial void LogEvicted(string @namespace, string revision, string endpoint, int attempt);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Replica {Endpoint} of {Namespace}/{Revision} dropped a safe request before answering (attempt {Attempt}): sending it again")]
+    private partial void LogReplayed(string @namespace, string revision, string endpoint, int attempt);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Forwarding to revision {Namespace}/{Revision} at {Endpoint} failed ({Error}): answered {Status}")]
     private partial void LogForwardFailed(string @namespace, string revision, string endpoint, ForwarderError error, int status);

@@ -8,6 +8,9 @@ internal enum RouteOutcome
     /// <summary>To a revision of a service.</summary>
     Forward,
 
+    /// <summary>To the addressable a custom domain maps (<see cref="HostRoute.Address"/>).</summary>
+    ForwardToAddress,
+
     /// <summary>To the activator's own endpoints (health, control surface, Dapr callbacks).</summary>
     Activator,
 
@@ -41,6 +44,8 @@ internal sealed class RouteDecider(ActivatorHostNames ownHosts, LocalNetworks lo
             return new RouteDecision(ownHosts.IsActivator(host) ? RouteOutcome.Activator : RouteOutcome.UnknownHost, null, null);
         if (route.LocalOnly && !localNetworks.Contains(remote))
             return new RouteDecision(RouteOutcome.LocalOnly, route, null);
+        if (route.Service is null)
+            return new RouteDecision(RouteOutcome.ForwardToAddress, route, null);
 
         var split = route.Service.Split;
         var revision = route.Tag is { } pinned ? split.ForTag(pinned)
@@ -52,7 +57,8 @@ internal sealed class RouteDecider(ActivatorHostNames ownHosts, LocalNetworks lo
 
 /// <summary>
 /// Host names that address the activator itself: IP literals, an empty host, <c>localhost</c> and the configured
-/// names (e.g. <c>activator</c>). Only requests with such a host reach <c>/healthz</c> or <c>/activator/v1/...</c>.
+/// names (e.g. <c>activator</c>). On the ingress only requests with such a host reach the activator's own endpoints
+/// (<c>/healthz</c>); <c>/activator/v1/...</c> answers on the control port alone.
 /// </summary>
 internal sealed class ActivatorHostNames(IEnumerable<string> names)
 {

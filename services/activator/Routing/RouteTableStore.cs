@@ -35,7 +35,7 @@ internal interface IRouteTableStore
     ApplyResult Apply(RouteTable table);
 
     /// <summary>Replaces the ready replicas of one revision; held requests are released at once.</summary>
-    ApplyResult UpdateEndpoints(string @namespace, string revision, IReadOnlyList<string> endpoints);
+    ApplyResult UpdateEndpoints(string @namespace, string revision, EndpointsUpdate update);
 }
 
 /// <summary>In-memory <see cref="IRouteTableStore"/> that keeps the revision throttlers in step.</summary>
@@ -63,9 +63,9 @@ internal sealed partial class RouteTableStore(ActivatorOptions options, Revision
     }
 
     /// <inheritdoc />
-    public ApplyResult UpdateEndpoints(string @namespace, string revision, IReadOnlyList<string> endpoints)
+    public ApplyResult UpdateEndpoints(string @namespace, string revision, EndpointsUpdate update)
     {
-        var errors = RouteTableValidator.Validate(new EndpointsUpdate { Endpoints = endpoints });
+        var errors = RouteTableValidator.Validate(update);
         lock (_writeGate)
         {
             if (errors.Count > 0) return new ApplyResult(ApplyStatus.Invalid, errors, _current.Version);
@@ -78,12 +78,14 @@ internal sealed partial class RouteTableStore(ActivatorOptions options, Revision
                 return new ApplyResult(ApplyStatus.UnknownRevision, [$"revision {@namespace}/{revision}: not in the route table"], _current.Version);
 
             var updated = revisions.ToArray();
-            updated[index] = updated[index] with { Endpoints = endpoints.ToArray() };
+            var endpoints = update.Endpoints!.ToArray();
+            updated[index] = updated[index] with { Endpoints = endpoints, Failure = update.Failure, Mode = update.Mode };
             var nextTable = table with { Revisions = updated };
             var next = RoutingSnapshot.Build(nextTable, options.Domain, _current.Version + 1);
-            throttlers.Find(@namespace, revision)?.Update(updated[index].ContainerConcurrency, throttlers.TimeoutOf(updated[index]), endpoints);
+            throttlers.Find(@namespace, revision)?.Update(updated[index].ContainerConcurrency, throttlers.TimeoutsOf(updated[index]), endpoints, update.Failure, update.Mode);
             _current = next;
-            LogEndpoints(@namespace, revision, endpoints.Count);
+            if (update.Failure is { } failure) LogFailed(@namespace, revision, endpoints.Length, failure);
+            else LogEndpoints(@namespace, revision, endpoints.Length, update.Mode ?? ActivatorModes.Proxy);
             return new ApplyResult(ApplyStatus.Applied, [], next.Version);
         }
     }
@@ -91,6 +93,9 @@ internal sealed partial class RouteTableStore(ActivatorOptions options, Revision
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Route table version {Version} applied: {Services} services, {Revisions} revisions")]
     private partial void LogApplied(long version, int services, int revisions);
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Revision {Namespace}/{Revision} has {Count} ready replicas")]
-    private partial void LogEndpoints(string @namespace, string revision, int count);
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Revision {Namespace}/{Revision} has {Count} ready replicas, mode {Mode}")]
+    private partial void LogEndpoints(string @namespace, string revision, int count, string mode);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Revision {Namespace}/{Revision} has {Count} ready replicas and cannot start more: {Failure}")]
+    private partial void LogFailed(string @namespace, string revision, int count, string failure);
 }

@@ -36,9 +36,12 @@ internal static class RouteTableValidator
             CheckLabel(errors, $"{path}.name", r.Name);
             if (r.ContainerConcurrency is < 0 or > MaxContainerConcurrency)
                 errors.Add($"{path}.containerConcurrency: must be 0..{MaxContainerConcurrency}, got {r.ContainerConcurrency}");
-            if (r.TimeoutSeconds is { } t && (t < 1 || t > MaxTimeoutSeconds))
-                errors.Add($"{path}.timeoutSeconds: must be 1..{MaxTimeoutSeconds}, got {t}");
+            CheckTimeout(errors, $"{path}.timeoutSeconds", r.TimeoutSeconds);
+            CheckTimeout(errors, $"{path}.responseStartTimeoutSeconds", r.ResponseStartTimeoutSeconds);
+            CheckTimeout(errors, $"{path}.idleTimeoutSeconds", r.IdleTimeoutSeconds);
             CheckEndpoints(errors, $"{path}.endpoints", r.Endpoints);
+            CheckFailure(errors, $"{path}.failure", r.Failure);
+            CheckMode(errors, $"{path}.mode", r.Mode);
             if (r.Namespace is not null && r.Name is not null && !revisions.Add($"{r.Namespace}/{r.Name}"))
                 errors.Add($"{path}: duplicate revision {r.Namespace}/{r.Name}");
         }
@@ -58,6 +61,26 @@ internal static class RouteTableValidator
                 errors.Add($"{path}.visibility: must be \"{ServiceVisibility.ClusterLocalLabel}\" or empty, got \"{s.Visibility}\"");
             CheckTraffic(errors, path, s, revisions);
         }
+
+        var hosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var domainList = table.Domains ?? [];
+        for (var i = 0; i < domainList.Count; i++)
+        {
+            var path = $"domains[{i}]";
+            var d = domainList[i];
+            if (d is null) { errors.Add($"{path}: must not be null"); continue; }
+            if (string.IsNullOrEmpty(d.Host) || !d.Host.Split('.').All(IsDnsLabel) || d.Host.Length > 253)
+                errors.Add($"{path}.host: must be a DNS name (labels a-z, 0-9, '-'), got \"{d.Host}\"");
+            else if (!hosts.Add(d.Host))
+                errors.Add($"{path}.host: duplicate host \"{d.Host}\"");
+            CheckLabel(errors, $"{path}.namespace", d.Namespace);
+            if (string.IsNullOrEmpty(d.Service) == string.IsNullOrEmpty(d.Url))
+                errors.Add($"{path}: set exactly one of service and url");
+            else if (d.Service is { Length: > 0 } service && !services.Contains($"{d.Namespace}/{service}"))
+                errors.Add($"{path}.service: service {d.Namespace}/{service} is not in services[]");
+            else if (d.Url is { Length: > 0 } url && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"))
+                errors.Add($"{path}.url: must be an absolute http or https URL, got \"{url}\"");
+        }
         return errors;
     }
 
@@ -68,7 +91,24 @@ internal static class RouteTableValidator
         if (update is null) errors.Add("body: required");
         else if (update.Endpoints is null) errors.Add("endpoints: required (an empty list means no ready replica)");
         else CheckEndpoints(errors, "endpoints", update.Endpoints);
+        if (update is not null) CheckFailure(errors, "failure", update.Failure);
+        if (update is not null) CheckMode(errors, "mode", update.Mode);
         return errors;
+    }
+
+    /// <summary>Longest <see cref="RevisionRoute.Failure"/> text accepted.</summary>
+    public const int MaxFailureLength = 2048;
+
+    private static void CheckMode(List<string> errors, string path, string? mode)
+    {
+        if (mode is not (null or ActivatorModes.Proxy or ActivatorModes.Serve))
+            errors.Add($"{path}: must be \"{ActivatorModes.Proxy}\", \"{ActivatorModes.Serve}\" or absent, got \"{mode}\"");
+    }
+
+    private static void CheckFailure(List<string> errors, string path, string? failure)
+    {
+        if (failure is { Length: > MaxFailureLength })
+            errors.Add($"{path}: at most {MaxFailureLength} characters, got {failure.Length}");
     }
 
     private static void CheckTraffic(List<string> errors, string path, ServiceRoute s, HashSet<string> revisions)
@@ -101,6 +141,12 @@ internal static class RouteTableValidator
             }
         }
         if (sum != 100) errors.Add($"{path}.traffic: percents must sum to 100, got {sum}");
+    }
+
+    private static void CheckTimeout(List<string> errors, string path, int? seconds)
+    {
+        if (seconds is { } t && (t < 1 || t > MaxTimeoutSeconds))
+            errors.Add($"{path}: must be 1..{MaxTimeoutSeconds}, got {t}");
     }
 
     private static void CheckEndpoints(List<string> errors, string path, IReadOnlyList<string>? endpoints)

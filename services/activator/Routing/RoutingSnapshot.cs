@@ -12,11 +12,12 @@ internal sealed record RoutedService(string Namespace, string Name, bool Cluster
     public string Key { get; } = $"{Namespace}/{Name}";
 }
 
-/// <summary>What one host name leads to.</summary>
-/// <param name="Service">The service.</param>
+/// <summary>What one host name leads to: a service (by its split, or the revision a tag pins), or an address.</summary>
+/// <param name="Service">The service; null for a custom domain mapped to another addressable.</param>
 /// <param name="Tag">The tag a tag host pins, or null for the service's own host.</param>
 /// <param name="LocalOnly">True when only callers on local networks may use this host.</param>
-internal sealed record HostRoute(RoutedService Service, string? Tag, bool LocalOnly);
+/// <param name="Address">The addressable a custom domain leads to when it is not a Knative Service.</param>
+internal sealed record HostRoute(RoutedService? Service, string? Tag, bool LocalOnly, Uri? Address = null);
 
 /// <summary>
 /// An immutable, pre-computed view of a <see cref="RouteTable"/>: one dictionary look-up per request maps a host to
@@ -70,6 +71,16 @@ internal sealed class RoutingSnapshot
                 hosts.TryAdd($"{tag}-{s.Name}.{s.Namespace}.{domain}", new HostRoute(s, tag, s.ClusterLocal));
                 hosts.TryAdd($"{tag}-{s.Name}.{s.Namespace}.{ClusterLocalSuffix}", new HostRoute(s, tag, true));
             }
+        // Custom domains (DomainMappings) are public whatever the service's visibility, as in Knative: mapping a
+        // domain to a cluster-local service is how one exposes it under that domain only.
+        var byKey = services.ToDictionary(s => s.Key);
+        foreach (var d in table.Domains ?? [])
+        {
+            if (d.Service is { Length: > 0 } service && byKey.TryGetValue($"{d.Namespace}/{service}", out var target))
+                hosts.TryAdd(d.Host!, new HostRoute(target, null, false));
+            else if (d.Url is { Length: > 0 } url)
+                hosts.TryAdd(d.Host!, new HostRoute(null, null, false, new Uri(url)));
+        }
         return new RoutingSnapshot(table, hosts, version);
     }
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Dapr.Client;
+using Platform.ServiceDefaults;
 using Platform.Serving.Contracts.Stats;
 
 namespace Platform.Activator.Stats;
@@ -20,7 +20,7 @@ internal interface IRevisionStatsSink
 /// </summary>
 internal sealed class DaprStatsSink(ActivatorOptions options) : IRevisionStatsSink, IDisposable
 {
-    private readonly HttpClient _client = DaprClient.CreateInvokeHttpClient(appId: options.AutoscalerAppId);
+    private readonly HttpClient _client = DaprInvocation.CreateHttpClient(options.AutoscalerAppId);
 
     /// <inheritdoc />
     public async Task ReportAsync(StatsBatch batch, CancellationToken cancellationToken)

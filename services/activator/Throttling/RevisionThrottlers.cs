@@ -30,15 +30,16 @@ internal sealed partial class RevisionThrottlers(ActivatorOptions options, IRevi
             wanted.Add(key);
             var t = _throttlers.GetOrAdd(key, k => new RevisionThrottler(k.Item1, k.Item2, r.ContainerConcurrency,
                 options.QueueDepthPerConcurrency, options.UnlimitedQueueDepth, Random.Shared.Next, Poke));
-            t.Update(r.ContainerConcurrency, TimeoutOf(r), r.Endpoints ?? []);
+            t.Configuration = r.Configuration;
+            t.Update(r.ContainerConcurrency, TimeoutsOf(r), r.Endpoints ?? [], r.Failure, r.Mode);
         }
         foreach (var key in _throttlers.Keys)
             if (!wanted.Contains(key) && _throttlers.TryRemove(key, out var gone))
                 gone.Retire();
     }
 
-    /// <summary>The revision's timeout, or the activator's default when it gives none.</summary>
-    public TimeSpan TimeoutOf(RevisionRoute revision) => TimeSpan.FromSeconds(revision.TimeoutSeconds ?? options.DefaultTimeoutSeconds);
+    /// <summary>The revision's timeouts, with the activator's default when it gives no <c>timeoutSeconds</c>.</summary>
+    public RevisionTimeouts TimeoutsOf(RevisionRoute revision) => RevisionTimeouts.Of(revision, options.DefaultTimeoutSeconds);
 
     private void Poke(RevisionThrottler throttler)
     {

@@ -33,10 +33,10 @@ public sealed partial class RevisionAutoscalerActor : Actor, IRevisionAutoscaler
 
     /// <summary>Created by the Dapr actor runtime.</summary>
     public RevisionAutoscalerActor(ActorHost host, IOptions<AutoscalerDefaults> defaults, IScaleTarget target,
-        TimeProvider time, ILogger<RevisionAutoscalerActor> logger) : base(host)
+        TimeProvider time, ILogger<RevisionAutoscalerActor> logger, Telemetry.AutoscalerMetrics? metrics = null) : base(host)
     {
         var key = RevisionKey.FromActorId(Id.GetId());
-        _newScaler = () => new RevisionScaler(key, defaults.Value, target, logger);
+        _newScaler = () => new RevisionScaler(key, defaults.Value, target, logger, metrics);
         _scaler = _newScaler();
         _time = time;
         _tick = defaults.Value.TickInterval;

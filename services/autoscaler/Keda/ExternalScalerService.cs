@@ -88,9 +88,17 @@ internal sealed partial class ExternalScalerService(
         return Task.FromResult(new GetMetricsResponse { MetricValues = { value } });
     }
 
-    private bool Active(RevisionKey key) =>
-        PodAutoscalerBoard.DesiredScale(board.Get(key)) > 0
-        || (board.LastPokeAt(key) is { } poke && time.GetUtcNow() - poke < defaults.Value.ScaleToZeroGracePeriod);
+    // Active: a desired scale above zero, or a request held at zero within the grace period, seen by this replica
+    // (its poke) or by any (the PodAutoscaler's Active=Unknown/Queued condition, which survives restarts).
+    private bool Active(RevisionKey key)
+    {
+        var pa = board.Get(key);
+        var now = time.GetUtcNow();
+        var grace = defaults.Value.ScaleToZeroGracePeriod;
+        return PodAutoscalerBoard.DesiredScale(pa) > 0
+            || (board.LastPokeAt(key) is { } poke && now - poke < grace)
+            || (PodAutoscalerStatusPatch.QueuedAt(pa) is { } queued && now - queued < grace);
+    }
 
     private System.Text.Json.Nodes.JsonObject Find(RevisionKey key)
     {

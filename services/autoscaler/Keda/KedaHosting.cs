@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Platform.ServiceDefaults.Telemetry;
 
 namespace Platform.Autoscaler.Keda;
 
@@ -38,6 +39,8 @@ internal static class KedaHosting
                 Listen(kestrel, address.Host, address.Port, HttpProtocols.Http1AndHttp2);
             }
             Listen(kestrel, options.Host ?? firstHost ?? "127.0.0.1", options.Port, HttpProtocols.Http2);
+            // And the Prometheus port (Telemetry:MetricsPort), which the startup filter's address would not add here.
+            kestrel.ListenMetrics(Platform.ServiceDefaults.Telemetry.TelemetryOptions.From(builder.Configuration));
         });
         return builder;
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Platform.Serving.Contracts.Revisions;
+using Platform.Serving.Contracts.Routing;
 
 namespace Platform.Autoscaler.PodAutoscalers;
 
@@ -21,9 +22,10 @@ internal sealed class PodAutoscalerBoard
     public void Update(RevisionKey key, JsonObject podAutoscaler)
     {
         var entry = _entries.GetOrAdd(key, static _ => new Entry());
-        var before = DesiredScale(entry.Object);
+        var before = (DesiredScale(entry.Object), PodAutoscalerStatusPatch.QueuedAt(entry.Object));
         entry.Object = podAutoscaler;
-        if (before != DesiredScale(podAutoscaler)) entry.Signal();
+        // A new decision, or a request queued through another replica (KEDA may be streaming from this one).
+        if (before != (DesiredScale(podAutoscaler), PodAutoscalerStatusPatch.QueuedAt(podAutoscaler))) entry.Signal();
     }
 
     /// <summary>The latest state of <paramref name="key"/>'s PodAutoscaler, or null when unknown.</summary>
@@ -59,6 +61,11 @@ internal sealed class PodAutoscalerBoard
     /// <summary><c>status.actualScale</c> of a PodAutoscaler, or null before the workload backend reported.</summary>
     public static int? ActualScale(JsonObject? pa) =>
         pa?["status"]?["actualScale"] is JsonValue v && v.TryGetValue<int>(out var n) && n >= 0 ? n : null;
+
+    /// <summary><c>status.mode</c> of a PodAutoscaler: <c>Serve</c>, or <c>Proxy</c> when it says anything else or nothing.</summary>
+    public static string Mode(JsonObject? pa) =>
+        pa?["status"]?["mode"] is JsonValue v && v.TryGetValue<string>(out var mode) && ActivatorModes.IsServe(mode)
+            ? ActivatorModes.Serve : ActivatorModes.Proxy;
 
     private sealed class Entry
     {

@@ -5,6 +5,7 @@ using Platform.ControlPlane.Informers;
 using Platform.ControlPlane.Kinds;
 using Platform.ControlPlane.Store;
 using Platform.Serving.Contracts.Revisions;
+using Platform.Serving.Contracts.Routing;
 
 namespace Platform.Autoscaler.PodAutoscalers;
 
@@ -80,6 +81,19 @@ internal sealed partial class PodAutoscalerFollower(
     private async Task ApplyAsync(JsonObject pa, CancellationToken ct)
     {
         var key = KeyOf(pa);
+        if (IsHpaClass(pa))
+        {
+            // Scaled on CPU or memory by an HPA (locally the workload supervisor's, in a cluster KEDA's cpu/memory
+            // triggers): never by this KPA, not even as a fallback. One that changed class is forgotten here.
+            board.Remove(key);
+            await _gate.WaitAsync(ct);
+            try
+            {
+                if (_applied.Remove(key)) await autoscalers.RemoveAsync(key, ct);
+            }
+            finally { _gate.Release(); }
+            return;
+        }
         board.Update(key, pa);
         var spec = ScalingSpecs.From(pa);
         var ready = PodAutoscalerBoard.ActualScale(pa);
@@ -97,8 +111,9 @@ internal sealed partial class PodAutoscalerFollower(
                 if (await autoscalers.ReportReadyAsync(key, r, ct)) _applied[key] = applied with { Ready = r };
                 else _applied.Remove(key);
             }
-            if (await autoscalers.GetStatusAsync(key, ct) is { } decided && decided.DesiredScale != PodAutoscalerBoard.DesiredScale(pa))
-                await target.ApplyAsync(key, new ScaleResult(decided.DesiredScale, 0, Valid: true, decided.InPanic, decided.Reason), ct);
+            if (await autoscalers.GetStatusAsync(key, ct) is { } decided
+                && (decided.DesiredScale != PodAutoscalerBoard.DesiredScale(pa) || (decided.Mode ?? ActivatorModes.Proxy) != PodAutoscalerBoard.Mode(pa)))
+                await target.ApplyAsync(key, new ScaleResult(decided.DesiredScale, 0, Valid: true, decided.InPanic, decided.Reason) { Mode = decided.Mode }, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -113,6 +128,9 @@ internal sealed partial class PodAutoscalerFollower(
         try { _applied.Clear(); }
         finally { _gate.Release(); }
     }
+
+    private static bool IsHpaClass(JsonObject pa) =>
+        Platform.Resources.Autoscaling.AutoscalingSettings.FromAnnotations(pa.Annotations()).IsHpaClass;
 
     private static RevisionKey KeyOf(JsonObject pa) => new(pa.Namespace() ?? "default", pa.Name() ?? "");
 

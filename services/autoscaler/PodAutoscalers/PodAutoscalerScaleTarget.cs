@@ -3,6 +3,7 @@ using Platform.Autoscaler.Scaling;
 using Platform.ControlPlane.Kinds;
 using Platform.ControlPlane.Store;
 using Platform.Serving.Contracts.Revisions;
+using Platform.Serving.Contracts.Routing;
 
 namespace Platform.Autoscaler.PodAutoscalers;
 
@@ -20,11 +21,11 @@ internal sealed partial class PodAutoscalerScaleTarget(IResourceStore store, Pod
     {
         if (!decision.Valid || decision.DesiredScale < 0) return;
         var current = board.Get(revision)?["status"] as System.Text.Json.Nodes.JsonObject;
-        var patch = PodAutoscalerStatusPatch.Build(current, decision.DesiredScale, time.GetUtcNow());
+        var patch = PodAutoscalerStatusPatch.Build(current, decision.DesiredScale, time.GetUtcNow(), decision.Mode);
         try
         {
             await store.PatchAsync(ResourceKinds.PodAutoscaler, revision.Namespace, revision.Name, patch, status: true, cancellationToken);
-            LogApplied(revision.ToString(), decision.DesiredScale, decision.Reason);
+            LogApplied(revision.ToString(), decision.DesiredScale, decision.Reason, decision.Mode ?? ActivatorModes.Proxy);
         }
         catch (ResourceException e) when (e.Reason == StatusReason.NotFound)
         {
@@ -32,8 +33,28 @@ internal sealed partial class PodAutoscalerScaleTarget(IResourceStore store, Pod
         }
     }
 
-    [LoggerMessage(EventId = LogEvents.ScaleApplied, Level = LogLevel.Information, Message = "{Revision}: desired scale {DesiredScale} ({Reason}) written to its PodAutoscaler")]
-    private partial void LogApplied(string revision, int desiredScale, ScaleReason reason);
+    /// <summary>
+    /// Records a request held at zero in the revision's PodAutoscaler (<c>Active=Unknown</c>, <c>Queued</c>), unless it
+    /// already says so; a PodAutoscaler that is gone is not an error.
+    /// </summary>
+    public async Task MarkQueuedAsync(RevisionKey revision, CancellationToken cancellationToken)
+    {
+        var pa = board.Get(revision);
+        if (pa is null || PodAutoscalerStatusPatch.QueuedAt(pa) is { } queued && time.GetUtcNow() - queued < TimeSpan.FromSeconds(1)) return;
+        try
+        {
+            var stored = await store.PatchAsync(ResourceKinds.PodAutoscaler, revision.Namespace, revision.Name,
+                PodAutoscalerStatusPatch.Queue(pa["status"] as System.Text.Json.Nodes.JsonObject, time.GetUtcNow()), status: true, cancellationToken);
+            board.Update(revision, stored);
+        }
+        catch (ResourceException e) when (e.Reason == StatusReason.NotFound)
+        {
+            LogGone(revision.ToString());
+        }
+    }
+
+    [LoggerMessage(EventId = LogEvents.ScaleApplied, Level = LogLevel.Information, Message = "{Revision}: desired scale {DesiredScale} ({Reason}), activator mode {Mode}, written to its PodAutoscaler")]
+    private partial void LogApplied(string revision, int desiredScale, ScaleReason reason, string mode);
 
     [LoggerMessage(EventId = LogEvents.PodAutoscalerGone, Level = LogLevel.Information, Message = "{Revision}: its PodAutoscaler is gone; decision dropped")]
     private partial void LogGone(string revision);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Platform.Resources.Autoscaling;
 using Platform.Resources.Meta;
 using Platform.Resources.Serialization;
+using Platform.Serving.Contracts.Routing;
 
 namespace Platform.Autoscaler.PodAutoscalers;
 
@@ -17,18 +18,39 @@ internal static class PodAutoscalerStatusPatch
     /// <summary>Reason of Active=False at zero.</summary>
     public const string NoTraffic = "NoTraffic";
 
-    /// <summary>The patch for <paramref name="desiredScale"/>, given the status as last seen (null: none yet).</summary>
-    public static JsonObject Build(JsonObject? currentStatus, int desiredScale, DateTimeOffset now)
+    /// <summary>Reason of Active=Unknown while a request is held at zero (Knative's KPA: MarkActivating).</summary>
+    public const string Queued = "Queued";
+
+    /// <summary>
+    /// The patch that records a request held at zero: <c>Active=Unknown</c>, reason <see cref="Queued"/>, as Knative's
+    /// KPA marks an activating revision. Written in the PodAutoscaler, it tells every autoscaler replica (whichever
+    /// one KEDA's StreamIsActive is connected to) and a restarted one that the revision must become active.
+    /// </summary>
+    public static JsonObject Queue(JsonObject? currentStatus, DateTimeOffset now)
     {
-        PodAutoscalerStatus status;
-        try
+        var status = Read(currentStatus);
+        status.SetCondition(PodAutoscalerValues.Active, ConditionStatus.Unknown, now, Queued,
+            "Requests to the target are being buffered as resources are provisioned.");
+        return new JsonObject
         {
-            status = currentStatus?.Deserialize<PodAutoscalerStatus>(ResourceSerializer.Default.JsonOptions) ?? new PodAutoscalerStatus();
-        }
-        catch (JsonException)
-        {
-            status = new PodAutoscalerStatus();
-        }
+            ["status"] = new JsonObject { ["conditions"] = JsonSerializer.SerializeToNode(status.Conditions, ResourceSerializer.Default.JsonOptions) },
+        };
+    }
+
+    /// <summary>When a request was queued at zero, from the PodAutoscaler's <c>Active</c> condition; null when it is not queued.</summary>
+    public static DateTimeOffset? QueuedAt(JsonObject? podAutoscaler)
+    {
+        var active = Read(podAutoscaler?["status"] as JsonObject).GetCondition(PodAutoscalerValues.Active);
+        return active is { Status: ConditionStatus.Unknown, Reason: Queued } ? active.LastTransitionTime : null;
+    }
+
+    /// <summary>
+    /// The patch for <paramref name="desiredScale"/> and the activator's <paramref name="mode"/> (<c>status.mode</c>,
+    /// null = Proxy), given the status as last seen (null: none yet).
+    /// </summary>
+    public static JsonObject Build(JsonObject? currentStatus, int desiredScale, DateTimeOffset now, string? mode = null)
+    {
+        var status = Read(currentStatus);
         if (desiredScale > 0)
         {
             status.SetCondition(PodAutoscalerValues.Active, ConditionStatus.True, now);
@@ -46,8 +68,21 @@ internal static class PodAutoscalerStatusPatch
             ["status"] = new JsonObject
             {
                 ["desiredScale"] = desiredScale,
+                ["mode"] = ActivatorModes.IsServe(mode) ? ActivatorModes.Serve : ActivatorModes.Proxy,
                 ["conditions"] = JsonSerializer.SerializeToNode(status.Conditions, ResourceSerializer.Default.JsonOptions),
             },
         };
+    }
+
+    private static PodAutoscalerStatus Read(JsonObject? status)
+    {
+        try
+        {
+            return status?.Deserialize<PodAutoscalerStatus>(ResourceSerializer.Default.JsonOptions) ?? new PodAutoscalerStatus();
+        }
+        catch (JsonException)
+        {
+            return new PodAutoscalerStatus();
+        }
     }
 }

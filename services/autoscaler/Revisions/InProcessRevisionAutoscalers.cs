@@ -15,7 +15,8 @@ internal sealed class InProcessRevisionAutoscalers(
     IOptions<AutoscalerDefaults> defaults,
     IScaleTarget target,
     TimeProvider time,
-    ILoggerFactory loggers) : IRevisionAutoscalers
+    ILoggerFactory loggers,
+    Telemetry.AutoscalerMetrics? metrics = null) : IRevisionAutoscalers
 {
     private readonly ConcurrentDictionary<RevisionKey, Slot> _slots = new();
     private readonly ILogger _logger = loggers.CreateLogger<RevisionScaler>();
@@ -26,7 +27,7 @@ internal sealed class InProcessRevisionAutoscalers(
     /// <inheritdoc />
     public async Task<ScaleResult> ConfigureAsync(RevisionKey key, RevisionScalingSpec spec, CancellationToken cancellationToken)
     {
-        var slot = _slots.GetOrAdd(key, k => new Slot(new RevisionScaler(k, defaults.Value, target, _logger)));
+        var slot = _slots.GetOrAdd(key, k => new Slot(new RevisionScaler(k, defaults.Value, target, _logger, metrics)));
         await slot.Gate.WaitAsync(cancellationToken);
         try { return await slot.Scaler.ConfigureAsync(spec, time.GetUtcNow(), cancellationToken); }
         finally { slot.Gate.Release(); }

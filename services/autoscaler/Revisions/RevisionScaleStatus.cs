@@ -22,6 +22,7 @@ namespace Platform.Autoscaler.Revisions;
 /// <param name="LastPokeAt">Last request held at zero.</param>
 /// <param name="ScaleToZeroGracePeriod">How long a poke keeps the revision active for KEDA.</param>
 /// <param name="UpdatedAt">When this was published.</param>
+/// <param name="Mode">The activator's mode after the last decision (<c>Serve</c> or <c>Proxy</c>).</param>
 // Public: Dapr emits the actor's proxies and dispatchers at run time, and they can only use public types.
 public sealed record RevisionScaleStatus(
     string Namespace,
@@ -39,7 +40,8 @@ public sealed record RevisionScaleStatus(
     ScaleReason Reason,
     DateTimeOffset? LastPokeAt,
     TimeSpan ScaleToZeroGracePeriod,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    string? Mode = null)
 {
     /// <summary>Active for KEDA: pods wanted, or a request held within the grace period.</summary>
     public bool IsActive(DateTimeOffset now) =>
@@ -53,6 +55,6 @@ public sealed record RevisionScaleStatus(
         return new RevisionScaleStatus(autoscaler.Key.Namespace, autoscaler.Key.Name, spec.Metric, spec.TargetValue,
             spec.TotalValue, observed.HasData, observed.Stable, observed.Panic, autoscaler.CurrentScale, autoscaler.ReadyPods,
             autoscaler.InPanic, autoscaler.Active, autoscaler.LastResult.Reason, autoscaler.LastPokeAt,
-            spec.ScaleToZeroGracePeriod, now);
+            spec.ScaleToZeroGracePeriod, now, autoscaler.Mode);
     }
 }

@@ -14,9 +14,11 @@ internal sealed partial class RevisionScaler(
     RevisionKey key,
     AutoscalerDefaults defaults,
     IScaleTarget target,
-    ILogger logger)
+    ILogger logger,
+    Telemetry.AutoscalerMetrics? metrics = null)
 {
     private int? _appliedScale;
+    private string? _appliedMode;
 
     /// <summary>The revision.</summary>
     public RevisionKey Key { get; } = key;
@@ -38,6 +40,7 @@ internal sealed partial class RevisionScaler(
         // Every PodAutoscaler is configured again periodically: log only what is new.
         if (changed) LogConfigured(logger, Key, resolved.Metric, resolved.TargetValue, resolved.MinScale, resolved.MaxScale, resolved.InitialScale);
         await ApplyIfChangedAsync(Autoscaler.LastResult, cancellationToken);
+        metrics?.Publish(Status(now));
         return Autoscaler.LastResult;
     }
 
@@ -52,6 +55,7 @@ internal sealed partial class RevisionScaler(
         var resolved = DeciderSpec.Resolve(defaults, spec);
         Autoscaler = snapshot is null ? new RevisionAutoscaler(Key, resolved, now) : RevisionAutoscaler.FromSnapshot(Key, resolved, snapshot, now);
         _appliedScale = null;
+        _appliedMode = null;
     }
 
     /// <summary>Records one stat; the outcome says whether it counted.</summary>
@@ -67,6 +71,7 @@ internal sealed partial class RevisionScaler(
         if (Autoscaler is null) return null;
         var result = Autoscaler.Poke(stat, now) ?? Autoscaler.LastResult;
         await ApplyIfChangedAsync(result, cancellationToken);
+        metrics?.Publish(Status(now));
         return result;
     }
 
@@ -84,6 +89,7 @@ internal sealed partial class RevisionScaler(
         if (Autoscaler is null) return null;
         var result = Autoscaler.Decide(now);
         await ApplyIfChangedAsync(result, cancellationToken);
+        metrics?.Publish(Status(now));
         return result;
     }
 
@@ -93,11 +99,13 @@ internal sealed partial class RevisionScaler(
     private async Task ApplyIfChangedAsync(ScaleResult result, CancellationToken cancellationToken)
     {
         var scale = Autoscaler!.CurrentScale;
-        if (_appliedScale == scale) return;
+        var mode = Autoscaler.Mode;
+        if (_appliedScale == scale && _appliedMode == mode) return;
         try
         {
-            await target.ApplyAsync(Key, result.Valid ? result : result with { DesiredScale = scale, Valid = true }, cancellationToken);
+            await target.ApplyAsync(Key, (result.Valid ? result : result with { DesiredScale = scale, Valid = true }) with { Mode = mode }, cancellationToken);
             _appliedScale = scale;
+            _appliedMode = mode;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

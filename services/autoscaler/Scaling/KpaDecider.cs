@@ -1,3 +1,5 @@
+using Platform.Serving.Contracts.Routing;
+
 namespace Platform.Autoscaler.Scaling;
 
 /// <summary>The stable- and panic-window averages of the scaling metric at one moment, or "no data".</summary>
@@ -103,4 +105,17 @@ internal static class KpaDecider
         };
         return new ScaleResult(desired, (int)Math.Clamp(excessBurstCapacity, int.MinValue, int.MaxValue), true, state.InPanic, reason);
     }
+
+    /// <summary>
+    /// Whether the activator's throttler stays in the revision's path (Knative's KPA reconciler choosing the
+    /// ServerlessService mode): <see cref="ActivatorModes.Proxy"/> when the revision is wanted at zero, when the
+    /// excess burst capacity is negative (which target-burst-capacity -1 always makes it), or when the scale wanted is
+    /// unknown and the revision was inactive; <see cref="ActivatorModes.Serve"/> otherwise. With target-burst-capacity 0
+    /// the capacity is always 0, so only zero puts the activator back.
+    /// </summary>
+    /// <param name="want">The scale wanted after the revision rules; -1 when unknown.</param>
+    /// <param name="excessBurstCapacity">The last known excess burst capacity (<see cref="ScaleResult.ExcessBurstCapacity"/>).</param>
+    /// <param name="inactive">Whether the revision's Active condition was False before this decision.</param>
+    public static string Mode(int want, int excessBurstCapacity, bool inactive) =>
+        want == 0 || excessBurstCapacity < 0 || (want < 0 && inactive) ? ActivatorModes.Proxy : ActivatorModes.Serve;
 }

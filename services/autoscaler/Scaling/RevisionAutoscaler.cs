@@ -81,6 +81,9 @@ internal sealed class RevisionAutoscaler
     /// <summary>Whether the decider is in panic mode.</summary>
     public bool InPanic => _decider.InPanic;
 
+    /// <summary>The activator's mode after the last decision (<see cref="KpaDecider.Mode"/>); Proxy until the first.</summary>
+    public string Mode => LastResult.Mode ?? Platform.Serving.Contracts.Routing.ActivatorModes.Proxy;
+
     /// <summary>Replaces the spec (annotations or reachability changed); windows are kept, resized if needed.</summary>
     public void Reconfigure(DeciderSpec spec)
     {
@@ -137,11 +140,15 @@ internal sealed class RevisionAutoscaler
     {
         var decided = KpaDecider.Scale(Spec, _decider, Observe(now), ReadyPods, now);
         var (want, scale, reason) = ApplyRevisionRules(decided, now);
+        // As Knative's decider status: a decision without data keeps the last known excess burst capacity.
+        var excess = decided.Valid ? decided.ExcessBurstCapacity : LastResult.ExcessBurstCapacity;
+        var mode = KpaDecider.Mode(want, excess, Active == ActiveState.Inactive);
         UpdateActive(want, now);
         if (scale is { } s) CurrentScale = s;
-        LastResult = want >= 0
-            ? new ScaleResult(CurrentScale, decided.ExcessBurstCapacity, true, decided.InPanic, reason)
-            : new ScaleResult(-1, decided.ExcessBurstCapacity, false, decided.InPanic, reason);
+        LastResult = (want >= 0
+            ? new ScaleResult(CurrentScale, excess, true, decided.InPanic, reason)
+            : new ScaleResult(-1, excess, false, decided.InPanic, reason)) with
+        { Mode = mode };
         return LastResult;
     }
 

@@ -48,6 +48,12 @@ public enum ScaleReason
 // Public: Dapr emits the actor's proxies and dispatchers at run time, and they can only use public types.
 public readonly record struct ScaleResult(int DesiredScale, int ExcessBurstCapacity, bool Valid, bool InPanic, ScaleReason Reason)
 {
+    /// <summary>
+    /// The activator's mode that goes with this decision (<see cref="KpaDecider.Mode"/>): <c>Serve</c> or <c>Proxy</c>;
+    /// null (a bare decider result) means Proxy.
+    /// </summary>
+    public string? Mode { get; init; }
+
     /// <summary>"Cannot decide": no data in the stable window.</summary>
     public static ScaleResult CannotDecide { get; } = new(-1, -1, false, false, ScaleReason.NoData);
 }

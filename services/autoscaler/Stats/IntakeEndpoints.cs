@@ -75,7 +75,7 @@ internal static class IntakeEndpoints
 
     private static async Task<Results<Accepted<ScaleResult>, ProblemHttpResult, ValidationProblem>> PokeAsync(
         string @namespace, string name, HttpRequest request, IRevisionAutoscalers autoscalers,
-        PodAutoscalerBoard board, TimeProvider time, CancellationToken ct)
+        PodAutoscalerBoard board, PodAutoscalerScaleTarget queue, TimeProvider time, CancellationToken ct)
     {
         if (RevisionKey.Validate(@namespace, name) is { } keyError) return Invalid([keyError]);
         var (stat, error) = await ReadAsync<RevisionStat>(request, required: false, ct);
@@ -89,7 +89,10 @@ internal static class IntakeEndpoints
         IntakeMetrics.Pokes.Add(1);
         // Wake KEDA's StreamIsActive first: that is the latency that matters for scale from zero.
         board.Poke(key, time.GetUtcNow());
-        return await autoscalers.PokeAsync(key, stat, ct) is { } result ? TypedResults.Accepted((string?)null, result) : Unknown(key);
+        if (await autoscalers.PokeAsync(key, stat, ct) is not { } result) return Unknown(key);
+        // Held at zero: mark the PodAutoscaler queued, so that every replica (and a restarted one) reports it active.
+        if (PodAutoscalerBoard.DesiredScale(board.Get(key)) is null or 0) await queue.MarkQueuedAsync(key, ct);
+        return TypedResults.Accepted((string?)null, result);
     }
 
     private static async Task<(T? Value, string? Error)> ReadAsync<T>(HttpRequest request, bool required, CancellationToken ct) where T : class

@@ -33,6 +33,21 @@ internal sealed record BrokerOptions
     /// <summary>How long one delivery attempt may take when the DeliverySpec sets no timeout. Default 30 s.</summary>
     public TimeSpan DefaultAttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Addresses besides the control-plane API (<c>ResourceStore:Url</c>) and this broker's own sidecar
+    /// (<c>DAPR_HTTP_PORT</c>, <c>DAPR_GRPC_PORT</c>) that no subscriber, reply or dead-letter sink may point at: a
+    /// Trigger or Subscription naming one is not Ready (<c>SubscriberResolved</c> False, with the reason). Default the
+    /// other control ports of dapr.yaml: the activator's control port 8014, the autoscaler's 5200 and 9090, the
+    /// sidecars' 3500-3504 and 50001-50005, on this machine. Configured entries are added to these.
+    /// </summary>
+    public IReadOnlyList<string> ProtectedAddresses { get; init; } = DefaultProtectedAddresses;
+
+    /// <summary>The default of <see cref="ProtectedAddresses"/>.</summary>
+    public static readonly IReadOnlyList<string> DefaultProtectedAddresses = Platform.Eventing.Addressing.ProtectedDestinations.DefaultControlPorts;
+
+    /// <summary>Deliver to the platform's control ports anyway (<see cref="ProtectedAddresses"/> off). Default false.</summary>
+    public bool AllowPlatformDestinations { get; init; }
+
     /// <summary>How long a failed reconcile (e.g. unresolvable subscriber) waits before it is tried again. Default 2 s.</summary>
     public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromSeconds(2);
 }

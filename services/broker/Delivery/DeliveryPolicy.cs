@@ -63,12 +63,15 @@ internal sealed record DeliveryPolicy(
     public TimeSpan BackoffBefore(int retry)
     {
         if (retry < 1) return TimeSpan.Zero;
-        return Backoff switch
+        // In ticks as doubles, saturating at TimeSpan.MaxValue: a long delay with many retries must not overflow (found
+        // by the property tests); such a wait is "never" in practice either way.
+        var ticks = Backoff switch
         {
-            BackoffKind.Linear => BackoffDelay * (retry - 1),
-            BackoffKind.Exponential => BackoffDelay * Math.Pow(2, Math.Min(retry - 1, 30)),
-            _ => TimeSpan.Zero,
+            BackoffKind.Linear => BackoffDelay.Ticks * (double)(retry - 1),
+            BackoffKind.Exponential => BackoffDelay.Ticks * Math.Pow(2, Math.Min(retry - 1, 30)),
+            _ => 0d,
         };
+        return ticks >= TimeSpan.MaxValue.Ticks ? TimeSpan.MaxValue : TimeSpan.FromTicks((long)ticks);
     }
 
     /// <summary>

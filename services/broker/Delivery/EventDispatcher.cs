@@ -39,8 +39,11 @@ internal sealed partial class EventDispatcher(HttpClient http, TimeProvider time
 {
     private const long MaxReplyBytes = 4 * 1024 * 1024;
 
-    /// <summary>Delivers <paramref name="cloudEvent"/> to <paramref name="target"/>; completes when it may be acknowledged (or must not be).</summary>
-    public async Task<DispatchResult> DispatchAsync(CloudEvent cloudEvent, DeliveryTarget target, CancellationToken cancellationToken)
+    /// <summary>
+    /// Delivers <paramref name="cloudEvent"/> to <paramref name="target"/>; completes when it may be acknowledged (or must
+    /// not be). Each retry is counted in <paramref name="account"/> as it starts (a trigger retrying forever shows it).
+    /// </summary>
+    public async Task<DispatchResult> DispatchAsync(CloudEvent cloudEvent, DeliveryTarget target, CancellationToken cancellationToken, Accounting.DeliveryCounters? account = null)
     {
         var policy = target.Policy;
         Attempt last = default;
@@ -49,11 +52,12 @@ internal sealed partial class EventDispatcher(HttpClient http, TimeProvider time
         {
             if (retry > 0)
             {
+                account?.Retried(1);
                 var delay = policy.DelayBefore(retry, last.Status, last.RetryAfter);
                 if (delay > TimeSpan.Zero) await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
             }
             attempts++;
-            last = await SendAsync(cloudEvent, target.Subscriber, target.Namespace, policy, cancellationToken).ConfigureAwait(false);
+            last = await SendAsync("deliver attempt", attempts, cloudEvent, target.Subscriber, target.Namespace, policy, cancellationToken).ConfigureAwait(false);
             var outcome = DeliveryPolicy.Classify(last.Status);
             if (outcome == AttemptOutcome.Success) return new DispatchResult(DispatchStatus.Delivered, last.Reply, attempts, last.Status);
             LogAttemptFailed(target.Resource, cloudEvent.Id, target.Subscriber, attempts, StatusText.Of(last.Status), last.Error);
@@ -73,7 +77,7 @@ internal sealed partial class EventDispatcher(HttpClient http, TimeProvider time
                 var delay = deadPolicy.BackoffBefore(retry);
                 if (delay > TimeSpan.Zero) await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
             }
-            var sent = await SendAsync(dead, dls, target.Namespace, deadPolicy, cancellationToken).ConfigureAwait(false);
+            var sent = await SendAsync("dead-letter attempt", retry + 1, dead, dls, target.Namespace, deadPolicy, cancellationToken).ConfigureAwait(false);
             var outcome = DeliveryPolicy.Classify(sent.Status);
             if (outcome == AttemptOutcome.Success)
             {
@@ -90,12 +94,21 @@ internal sealed partial class EventDispatcher(HttpClient http, TimeProvider time
 
     private readonly record struct Attempt(int? Status, byte[] Body, TimeSpan? RetryAfter, CloudEvent? Reply, string? Error);
 
-    private async Task<Attempt> SendAsync(CloudEvent cloudEvent, Uri destination, string ns, DeliveryPolicy policy, CancellationToken cancellationToken)
+    // One attempt, as a client span of the delivery when traces are recorded (so retries and dead letters show).
+    private async Task<Attempt> SendAsync(string spanName, int attempt, CloudEvent cloudEvent, Uri destination, string ns, DeliveryPolicy policy, CancellationToken cancellationToken)
+    {
+        var span = Telemetry.BrokerTelemetry.StartAttempt(spanName, destination, attempt);
+        var sent = await SendAsync(cloudEvent, destination, ns, policy, span?.Id ?? TraceParent(cloudEvent), cancellationToken).ConfigureAwait(false);
+        Telemetry.BrokerTelemetry.EndAttempt(span, sent.Status, sent.Error);
+        return sent;
+    }
+
+    private async Task<Attempt> SendAsync(CloudEvent cloudEvent, Uri destination, string ns, DeliveryPolicy policy, string traceParent, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, destination) { Content = CloudEventHttp.ToHttpContent(cloudEvent, policy.Mode) };
         request.Headers.TryAddWithoutValidation("Prefer", "reply");
         request.Headers.TryAddWithoutValidation("Kn-Namespace", ns);
-        request.Headers.TryAddWithoutValidation("traceparent", TraceParent(cloudEvent));
+        request.Headers.TryAddWithoutValidation("traceparent", traceParent);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(policy.Timeout);
         try

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Platform.Broker.Addressing;
 using Platform.Broker.Resources;
 using Platform.ControlPlane.Kinds;
+using Platform.Eventing.Addressing;
 using Platform.Resources.Duck;
 using Platform.Resources.Flows;
 using Platform.Resources.Messaging;

@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Platform.Broker.Addressing;
 using Platform.Broker.Configuration;
 using Platform.Broker.Resources;
 using Platform.Broker.Routing;
 using Platform.Broker.Streams;
 using Platform.ControlPlane.Store;
+using Platform.Eventing.Addressing;
 using Platform.Resources.Flows;
 using Platform.Resources.Meta;
 using Platform.Resources.Serialization;
@@ -20,10 +20,11 @@ namespace Platform.Broker.Reconciling;
 /// retried at the next pass; it never stops the loop.
 /// </summary>
 internal sealed partial class Reconciler(
-    ResourceCache cache, IResourceStore store, Routes routes, StreamHost streams, BrokerOptions options, TimeProvider time, ILogger<Reconciler> logger)
+    ResourceCache cache, IResourceStore store, Routes routes, StreamHost streams, Accounting.DeliveryLedger ledger, BrokerOptions options, ProtectedDestinations protectedDestinations,
+    TimeProvider time, ILogger<Reconciler> logger)
     : BackgroundService
 {
-    private readonly Addresses _addresses = new(options.IngressUrl, options.ServiceAddressTemplate);
+    private readonly Addresses _addresses = new(options.IngressUrl, options.ServiceAddressTemplate) { Protected = protectedDestinations };
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -52,9 +53,10 @@ internal sealed partial class Reconciler(
     {
         if (!cache.IsSynced) return; // no stream opens before the whole picture is known (see ResourceCache.IsSynced)
         await EnsureFlowChildrenAsync(cancellationToken).ConfigureAwait(false);
-        var plan = EventingPlan.Build(EventingInputs.From(cache), _addresses, options.DefaultAttemptTimeout, time.GetUtcNow());
+        var plan = EventingPlan.Build(EventingInputs.From(cache), _addresses, options.DefaultAttemptTimeout, time.GetUtcNow(), options.MaxInFlightPerSubscriber);
         routes.Set(plan.Table);
-        await streams.EnsureAsync(plan.Streams, cancellationToken).ConfigureAwait(false);
+        ledger.Retain(plan.Table.Subscribers.Values.Select(r => r.Key).ToHashSet());
+        await streams.EnsureAsync(plan.Streams, plan.Table.Subscribers.ToDictionary(p => p.Key, p => p.Value.Limits, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
         foreach (var update in plan.Statuses) await WriteStatusAsync(update, cancellationToken).ConfigureAwait(false);
     }
 

@@ -25,6 +25,9 @@ internal static class EventingKinds
     /// <summary>serving.knative.dev/v1 Service (subscriber refs).</summary>
     public static ResourceKind Service { get; } = Find("serving.knative.dev/v1", "Service");
 
+    /// <summary>autoscaling.internal.knative.dev/v1alpha1 PodAutoscaler (a Service subscriber's capacity: containerConcurrency × ready replicas).</summary>
+    public static ResourceKind PodAutoscaler { get; } = ResourceKinds.PodAutoscaler;
+
     /// <summary>Every watched kind.</summary>
-    public static IReadOnlyList<ResourceKind> All { get; } = [Broker, Trigger, Channel, InMemoryChannel, Subscription, Sequence, Parallel, Service];
+    public static IReadOnlyList<ResourceKind> All { get; } = [Broker, Trigger, Channel, InMemoryChannel, Subscription, Sequence, Parallel, Service, PodAutoscaler];
 }

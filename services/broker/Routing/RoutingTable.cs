@@ -31,13 +31,15 @@ internal enum ReplyKind
 /// <see cref="Target"/> is null for a Subscription without subscriber: events are forwarded to the reply as-is.
 /// </summary>
 internal sealed record SubscriberRoute(
+    Accounting.DeliveryKey Key,
     string Resource,
     string Namespace,
     string Topic,
     DeliveryTarget? Target,
     ReplyKind Reply,
     string? ReplyBrokerTopic,
-    DeliveryTarget? ReplyTarget);
+    DeliveryTarget? ReplyTarget,
+    Backpressure.DeliveryLimits Limits);
 
 /// <summary>The whole routing state, swapped atomically by the reconciler and read on every event.</summary>
 internal sealed record RoutingTable(

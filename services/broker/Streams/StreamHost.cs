@@ -25,10 +25,12 @@ internal sealed partial class StreamHost : IAsyncDisposable
     private readonly EventRouter _router;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
 
     /// <summary>Opens streams over the shared sidecar connection.</summary>
-    public StreamHost(SidecarConnection sidecar, BrokerOptions options, EventRouter router, ILoggerFactory loggers)
+    public StreamHost(SidecarConnection sidecar, BrokerOptions options, EventRouter router, TimeProvider time, ILoggerFactory loggers)
     {
+        _time = time;
         _sidecar = sidecar;
         _options = options;
         _router = router;
@@ -45,8 +47,11 @@ internal sealed partial class StreamHost : IAsyncDisposable
         lock (_streams) return _streams.TryGetValue(topic, out var s) && s.Subscribed.IsCompletedSuccessfully;
     }
 
-    /// <summary>Makes the running streams exactly <paramref name="wanted"/>.</summary>
-    public async Task EnsureAsync(IReadOnlyDictionary<string, StreamRole> wanted, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes the running streams exactly <paramref name="wanted"/>, each delivery stream with the limits of its topic in
+    /// <paramref name="limits"/> (applied to running streams too); fan-out streams get <see cref="BrokerOptions.MaxInFlightPerFanOut"/>.
+    /// </summary>
+    public async Task EnsureAsync(IReadOnlyDictionary<string, StreamRole> wanted, IReadOnlyDictionary<string, Backpressure.DeliveryLimits> limits, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -59,10 +64,20 @@ internal sealed partial class StreamHost : IAsyncDisposable
                 foreach (var s in removed) _streams.Remove(s.Topic);
                 foreach (var (topic, role) in wanted)
                 {
-                    if (_streams.ContainsKey(topic)) continue;
+                    var wantedLimits = limits.GetValueOrDefault(topic)
+                        ?? new Backpressure.DeliveryLimits(role == StreamRole.FanOut ? _options.MaxInFlightPerFanOut : _options.MaxInFlightPerSubscriber, null, "default");
+                    if (_streams.TryGetValue(topic, out var running))
+                    {
+                        if (running.Gate.Limits != wantedLimits)
+                        {
+                            LogLimits(topic, wantedLimits.MaxInFlight, wantedLimits.EventsPerSecond, wantedLimits.Why);
+                            running.Gate.Set(wantedLimits);
+                        }
+                        continue;
+                    }
                     var stream = new TopicStream(_sidecar.Client, _options.PubSub, topic, _options.DeadLetterTopic,
                         new Dictionary<string, string> { ["rawPayload"] = "true" },
-                        role == StreamRole.FanOut ? _options.MaxInFlightPerFanOut : _options.MaxInFlightPerSubscriber,
+                        new Backpressure.DeliveryGate(wantedLimits, _time),
                         role == StreamRole.FanOut ? _router.FanOutAsync : _router.DeliverAsync,
                         _sidecar.Headers, _loggers.CreateLogger<TopicStream>());
                     _streams[topic] = stream;
@@ -99,6 +114,9 @@ internal sealed partial class StreamHost : IAsyncDisposable
         }
         await Task.WhenAll(all.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
     }
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "topic {Topic}: at most {MaxInFlight} in flight ({Why}), events per second {EventsPerSecond}")]
+    private partial void LogLimits(string topic, int maxInFlight, double? eventsPerSecond, string why);
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "closed the subscription of topic {Topic}")]
     private partial void LogClosed(string topic);

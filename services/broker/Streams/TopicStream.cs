@@ -22,8 +22,8 @@ internal delegate Task<EventOutcome> StreamedEventHandler(TopicEventRequest mess
 
 /// <summary>
 /// One dynamic subscription through Dapr's streaming API <c>SubscribeTopicEventsAlpha1</c>: sends the initial request
-/// (pubsub, topic, metadata, dead-letter topic), hands each <c>TopicEventRequest</c> to the handler with at most
-/// <c>maxInFlight</c> running, answers each with its outcome, and reconnects after a failure. An event whose handler
+/// (pubsub, topic, metadata, dead-letter topic), hands each <c>TopicEventRequest</c> to the handler through its
+/// <see cref="Backpressure.DeliveryGate"/> (in-flight and rate limits), answers each with its outcome, and reconnects after a failure. An event whose handler
 /// has not finished when the stream stops gets no answer, so the sidecar leaves it for redelivery (at-least-once).
 /// </summary>
 internal sealed partial class TopicStream : IAsyncDisposable
@@ -31,7 +31,7 @@ internal sealed partial class TopicStream : IAsyncDisposable
     private readonly DaprGrpc.DaprClient _client;
     private readonly SubscribeTopicEventsRequestInitialAlpha1 _initial;
     private readonly StreamedEventHandler _handler;
-    private readonly int _maxInFlight;
+    private readonly Backpressure.DeliveryGate _gate;
     private readonly Metadata _headers;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
@@ -40,13 +40,13 @@ internal sealed partial class TopicStream : IAsyncDisposable
 
     /// <summary>Creates a stream; <see cref="Start"/> opens it.</summary>
     public TopicStream(DaprGrpc.DaprClient client, string pubsub, string topic, string? deadLetterTopic, IReadOnlyDictionary<string, string> metadata,
-        int maxInFlight, StreamedEventHandler handler, Metadata headers, ILogger logger)
+        Backpressure.DeliveryGate gate, StreamedEventHandler handler, Metadata headers, ILogger logger)
     {
         _client = client;
         _initial = new SubscribeTopicEventsRequestInitialAlpha1 { PubsubName = pubsub, Topic = topic };
         if (deadLetterTopic is not null) _initial.DeadLetterTopic = deadLetterTopic;
         foreach (var (k, v) in metadata) _initial.Metadata[k] = v;
-        _maxInFlight = Math.Max(1, maxInFlight);
+        _gate = gate;
         _handler = handler;
         _headers = headers;
         _logger = logger;
@@ -54,6 +54,9 @@ internal sealed partial class TopicStream : IAsyncDisposable
 
     /// <summary>The topic.</summary>
     public string Topic => _initial.Topic;
+
+    /// <summary>The gate bounding this stream's handlers (its limits can change while it runs).</summary>
+    public Backpressure.DeliveryGate Gate => _gate;
 
     /// <summary>Completes once the sidecar has accepted the subscription (the first time).</summary>
     public Task Subscribed => _subscribed.Task;
@@ -93,10 +96,14 @@ internal sealed partial class TopicStream : IAsyncDisposable
         var answers = Channel.CreateUnbounded<SubscribeTopicEventsRequestAlpha1>(new UnboundedChannelOptions { SingleReader = true });
         var writer = Task.Run(async () =>
         {
+            var buffered = new WriteOptions(WriteFlags.BufferHint);
             await foreach (var answer in answers.Reader.ReadAllAsync(streamCts.Token).ConfigureAwait(false))
+            {
+                // With more answers queued, this one is not flushed on its own: the last of a burst flushes them all.
+                call.RequestStream.WriteOptions = answers.Reader.TryPeek(out _) ? buffered : null;
                 await call.RequestStream.WriteAsync(answer, streamCts.Token).ConfigureAwait(false);
+            }
         }, CancellationToken.None);
-        using var slots = new SemaphoreSlim(_maxInFlight, _maxInFlight);
         try
         {
             await foreach (var response in call.ResponseStream.ReadAllAsync(streamCts.Token).ConfigureAwait(false))
@@ -108,10 +115,10 @@ internal sealed partial class TopicStream : IAsyncDisposable
                     continue;
                 }
                 if (response.EventMessage is not { } message) continue;
-                await slots.WaitAsync(streamCts.Token).ConfigureAwait(false);
+                await _gate.EnterAsync(streamCts.Token).ConfigureAwait(false);
                 // Not Task.Run: the handler runs here until its first await (decode, filter, the start of a publish
-                // or HTTP send), which costs less than a thread-pool hop per event; slots still bound the in-flight.
-                _ = HandleAsync(message, answers.Writer, slots, streamCts.Token);
+                // or HTTP send), which costs less than a thread-pool hop per event; the gate still bounds the in-flight.
+                _ = HandleAsync(message, answers.Writer, streamCts.Token);
             }
             throw new IOException("the sidecar closed the subscription stream");
         }
@@ -121,12 +128,12 @@ internal sealed partial class TopicStream : IAsyncDisposable
             await streamCts.CancelAsync().ConfigureAwait(false);
             answers.Writer.TryComplete();
             try { await writer.ConfigureAwait(false); } catch (Exception) { /* the stream is gone either way */ }
-            for (var i = 0; i < _maxInFlight; i++) await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            await _gate.WhenIdleAsync().ConfigureAwait(false);
         }
     }
 
     /// <summary>Runs the handler for one event and queues its answer; no answer when the stream is going away.</summary>
-    private async Task HandleAsync(TopicEventRequest message, ChannelWriter<SubscribeTopicEventsRequestAlpha1> answers, SemaphoreSlim slots, CancellationToken streamToken)
+    private async Task HandleAsync(TopicEventRequest message, ChannelWriter<SubscribeTopicEventsRequestAlpha1> answers, CancellationToken streamToken)
     {
         try
         {
@@ -149,7 +156,7 @@ internal sealed partial class TopicStream : IAsyncDisposable
         }
         finally
         {
-            slots.Release();
+            _gate.Exit();
         }
     }
 

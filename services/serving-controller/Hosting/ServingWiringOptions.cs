@@ -4,7 +4,8 @@ namespace Platform.ServingController.Hosting;
 /// Settings of the <c>Serving:Wiring</c> section: what runs in this process, and how it reaches the activator (its
 /// only peer: everything else meets in the control plane). By default through Dapr service invocation (app-id
 /// <c>activator</c>), which works under a real daprd and under the bundled sidecar. Tests without sidecars set the
-/// base URL (<c>Serving__Wiring__ActivatorUrl=http://127.0.0.1:PORT</c>), which then wins.
+/// base URL of the activator's loopback control port (<c>Serving__Wiring__ActivatorUrl=http://127.0.0.1:CONTROLPORT</c>),
+/// which then wins.
 /// </summary>
 internal sealed record ServingWiringOptions
 {
@@ -21,9 +22,9 @@ internal sealed record ServingWiringOptions
     public bool Reconcile { get; init; } = true;
 
     /// <summary>
-    /// Whether the local workload supervisor runs in this process (default true): it scales revision processes to
-    /// their PodAutoscaler's <c>status.desiredScale</c> and reports <c>status.actualScale</c> and ready endpoints.
-    /// Off in Kubernetes mode, where KEDA and the HPA scale Deployments.
+    /// Whether the workload supervisor runs in this process (default true): it scales revision processes to their
+    /// PodAutoscaler's <c>status.desiredScale</c> and reports <c>status.actualScale</c> and ready endpoints. With the
+    /// Kubernetes backend it only reports (KEDA and the HPA scale Deployments); false serves the API alone.
     /// </summary>
     public bool Supervise { get; init; } = true;
 

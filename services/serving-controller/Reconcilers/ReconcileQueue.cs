@@ -94,9 +94,12 @@ internal sealed partial class ReconcileQueue
                     continue;
                 }
             }
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            using var span = Telemetry.ReconcileMetrics.Start(_kind, key.ToString());
             try
             {
                 await _reconcile(key, cancellationToken);
+                Telemetry.ReconcileMetrics.Record(_kind, key.Namespace, true, System.Diagnostics.Stopwatch.GetElapsedTime(started));
                 lock (_gate)
                 {
                     _failures.Remove(key);
@@ -109,6 +112,8 @@ internal sealed partial class ReconcileQueue
             }
             catch (Exception ex)
             {
+                Telemetry.ReconcileMetrics.Record(_kind, key.Namespace, false, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
                 int failures;
                 var delay = TimeSpan.Zero;
                 lock (_gate)

@@ -4,6 +4,7 @@ using Platform.ControlPlane.Kinds;
 using Platform.ControlPlane.Store;
 using Platform.ServingController.Hosting;
 using Platform.ServingController.Reconcilers.Configuration;
+using Platform.ServingController.Reconcilers.DomainMapping;
 using Platform.ServingController.Reconcilers.Revision;
 using Platform.ServingController.Reconcilers.Route;
 using Platform.ServingController.Reconcilers.Service;
@@ -12,7 +13,7 @@ using Platform.Workloads;
 namespace Platform.ServingController.Reconcilers;
 
 /// <summary>
-/// Runs the four Serving reconcilers: one work queue per kind, fed by an informer per kind (an object's change
+/// Runs the five Serving reconcilers (Service, Configuration, Revision, Route, DomainMapping): one work queue per kind, fed by an informer per kind (an object's change
 /// queues it and the objects that depend on it; a PodAutoscaler's change queues its revision), by the workload
 /// backend's status changes (the revision's child workload), and by a periodic resync of everything. Restart-safe:
 /// every informer starts with a full list.
@@ -23,29 +24,35 @@ internal sealed partial class ServingController(
     ConfigurationReconciler configurations,
     RevisionReconciler revisions,
     RouteReconciler routes,
+    DomainMappingReconciler domainMappings,
     IWorkloadBackend backend,
     IOptions<ServingWiringOptions> options,
     TimeProvider time,
-    ILogger<ServingController> log) : BackgroundService
+    ILogger<ServingController> log,
+    Cluster.ClusterPreflight? preflight = null) : BackgroundService
 {
-    private ReconcileQueue? _services, _configurations, _revisions, _routes;
+    private ReconcileQueue? _services, _configurations, _revisions, _routes, _domainMappings;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Reconcile) return;
+        // Kubernetes mode: not before the Serving CRDs are installed and ours (the check logs what is wrong).
+        if (preflight is not null) await preflight.WaitUntilReadyAsync(stoppingToken);
         _services = new ReconcileQueue("Service", services.ReconcileAsync, time, log);
         _configurations = new ReconcileQueue("Configuration", configurations.ReconcileAsync, time, log);
         _revisions = new ReconcileQueue("Revision", revisions.ReconcileAsync, time, log);
         _routes = new ReconcileQueue("Route", routes.ReconcileAsync, time, log);
+        _domainMappings = new ReconcileQueue("DomainMapping", domainMappings.ReconcileAsync, time, log);
         var tasks = new List<Task>
         {
             _services.RunAsync(stoppingToken), _configurations.RunAsync(stoppingToken),
-            _revisions.RunAsync(stoppingToken), _routes.RunAsync(stoppingToken),
+            _revisions.RunAsync(stoppingToken), _routes.RunAsync(stoppingToken), _domainMappings.RunAsync(stoppingToken),
             FollowAsync(ResourceKinds.Service, OnServiceAsync, stoppingToken),
             FollowAsync(ResourceKinds.Configuration, OnConfigurationAsync, stoppingToken),
             FollowAsync(ResourceKinds.Revision, OnRevisionAsync, stoppingToken),
             FollowAsync(ResourceKinds.Route, OnRouteAsync, stoppingToken),
+            FollowAsync(ResourceKinds.DomainMapping, OnDomainMappingAsync, stoppingToken),
             FollowAsync(ResourceKinds.PodAutoscaler, OnPodAutoscalerAsync, stoppingToken),
             FollowWorkloadsAsync(stoppingToken),
             ResyncAsync(stoppingToken),
@@ -79,8 +86,19 @@ internal sealed partial class ServingController(
         if (e.Object.Labels().GetValueOrDefault(ServingMeta.ServiceLabel) is { Length: > 0 } service) _services!.Add(key with { Name = service });
         // Which revisions are routed changed: their PodAutoscaler's reachability and GC may change too.
         await AddAllAsync(ResourceKinds.Revision, key.Namespace, _revisions!, ct);
+        // A mapped service became routable (or stopped being).
+        await AddAllAsync(ResourceKinds.DomainMapping, key.Namespace, _domainMappings!, ct);
         foreach (var c in (await store.ListAsync(ResourceKinds.Configuration, key.Namespace, cancellationToken: ct)).Items)
             _configurations!.Add(new ObjectKey(key.Namespace, c.Name()!));
+    }
+
+    // A mapping of the same domain in another namespace may give up or take the claim.
+    private async Task OnDomainMappingAsync(ObjectKey key, ResourceEvent e, CancellationToken ct)
+    {
+        _domainMappings!.Add(key);
+        foreach (var other in (await store.ListAsync(ResourceKinds.DomainMapping, null, cancellationToken: ct)).Items)
+            if (other.Name() == key.Name && other.Namespace() != key.Namespace)
+                _domainMappings.Add(new ObjectKey(other.Namespace() ?? "default", key.Name));
     }
 
     // A PodAutoscaler is named after its revision: a decided or reached scale changes the revision's status.
@@ -133,6 +151,8 @@ internal sealed partial class ServingController(
                 await AddAllAsync(ResourceKinds.Configuration, null, _configurations!, ct);
                 await AddAllAsync(ResourceKinds.Revision, null, _revisions!, ct);
                 await AddAllAsync(ResourceKinds.Route, null, _routes!, ct);
+                // An addressable a DomainMapping names (a Broker, ...) may have gained or lost its address.
+                await AddAllAsync(ResourceKinds.DomainMapping, null, _domainMappings!, ct);
                 // Workloads whose revision is gone (deleted while the controller was down): reconcile deletes them.
                 foreach (var w in backend.List()) _revisions!.Add(new ObjectKey(w.Revision.Namespace, w.Revision.Name));
             }

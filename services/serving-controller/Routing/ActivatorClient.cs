@@ -1,5 +1,5 @@
-using Dapr.Client;
 using Microsoft.Extensions.Options;
+using Platform.ServiceDefaults;
 using Platform.Serving.Contracts.Routing;
 using Platform.ServingController.Hosting;
 
@@ -7,7 +7,7 @@ namespace Platform.ServingController.Routing;
 
 /// <summary>
 /// The HTTP client of the activator's control endpoints: a direct base URL when configured, else Dapr service
-/// invocation (<see cref="DaprClient.CreateInvokeHttpClient"/>, which reads <c>DAPR_HTTP_ENDPOINT</c>/<c>DAPR_HTTP_PORT</c>
+/// invocation (<see cref="DaprInvocation.CreateHttpClient"/>, which reads <c>DAPR_HTTP_ENDPOINT</c>/<c>DAPR_HTTP_PORT</c>
 /// and sends <c>DAPR_API_TOKEN</c>).
 /// </summary>
 internal sealed class ActivatorClient : IDisposable
@@ -17,7 +17,7 @@ internal sealed class ActivatorClient : IDisposable
     {
         var o = options.Value;
         Http = string.IsNullOrEmpty(o.ActivatorUrl)
-            ? DaprClient.CreateInvokeHttpClient(appId: o.ActivatorAppId)
+            ? DaprInvocation.CreateHttpClient(o.ActivatorAppId)
             : new HttpClient { BaseAddress = new Uri(o.ActivatorUrl.TrimEnd('/') + "/") };
         Http.Timeout = o.PeerTimeout;
     }

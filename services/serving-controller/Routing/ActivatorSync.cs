@@ -4,6 +4,7 @@ using Platform.ControlPlane.Store;
 using Platform.Serving.Contracts.Revisions;
 using Platform.Serving.Contracts.Routing;
 using Platform.ServingController.Reconcilers;
+using Platform.ServingController.Reconcilers.DomainMapping.Builders;
 using Platform.ServingController.Reconcilers.Route.Builders;
 using Platform.Workloads;
 
@@ -17,6 +18,23 @@ namespace Platform.ServingController.Routing;
 internal sealed partial class ActivatorSync(IResourceStore store, IWorkloadBackend backend, ActivatorClient activator, ILogger<ActivatorSync> log)
 {
     private readonly SemaphoreSlim _push = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<RevisionKey, string> _modes = new();
+
+    /// <summary>
+    /// Records a revision's activator mode (its PodAutoscaler's <c>status.mode</c>, read by the workload supervisor);
+    /// true when it changed. Every later push carries it; a revision never recorded is sent as Proxy.
+    /// </summary>
+    public bool SetMode(RevisionKey revision, string? mode)
+    {
+        var value = ActivatorModes.IsServe(mode) ? ActivatorModes.Serve : ActivatorModes.Proxy;
+        var before = _modes.GetValueOrDefault(revision, ActivatorModes.Proxy);
+        if (value == ActivatorModes.Proxy) _modes.TryRemove(revision, out _);
+        else _modes[revision] = value;
+        return before != value;
+    }
+
+    /// <summary>The mode recorded for a revision: Proxy unless its PodAutoscaler says Serve.</summary>
+    public string ModeOf(RevisionKey revision) => _modes.GetValueOrDefault(revision, ActivatorModes.Proxy);
 
     /// <summary>The table as it would be pushed now.</summary>
     public async Task<RouteTable> BuildAsync(CancellationToken cancellationToken)
@@ -24,11 +42,29 @@ internal sealed partial class ActivatorSync(IResourceStore store, IWorkloadBacke
         var routes = (await store.ListAsync(ResourceKinds.Route, null, cancellationToken: cancellationToken)).Items.Select(ServingObjects.Read<ServingRoute>).ToList();
         var revisions = (await store.ListAsync(ResourceKinds.Revision, null, cancellationToken: cancellationToken)).Items.Select(ServingObjects.Read<ServingRevision>)
             .ToDictionary(r => (r.Metadata.Namespace ?? "default", r.Metadata.Name ?? ""));
-        return RouteTableBuilder.Build(routes, revisions, Endpoints);
+        return RouteTableBuilder.Build(routes, revisions, Readiness, await DomainsAsync(cancellationToken));
     }
 
-    /// <summary>Replaces the activator's whole table; throws when the activator refuses or cannot be reached.</summary>
-    public async Task PushTableAsync(CancellationToken cancellationToken)
+    // Claimed, resolved DomainMappings; the builder keeps those whose service it routes.
+    private async Task<List<DomainRoute>> DomainsAsync(CancellationToken cancellationToken)
+    {
+        var mappings = (await store.ListAsync(ResourceKinds.DomainMapping, null, cancellationToken: cancellationToken)).Items
+            .Select(ServingObjects.Read<ServingDomainMapping>).ToList();
+        var domains = new List<DomainRoute>();
+        foreach (var sameName in mappings.GroupBy(m => m.Metadata.Name ?? "", StringComparer.OrdinalIgnoreCase))
+        {
+            var owner = DomainClaims.Owner(sameName);
+            var mapping = sameName.FirstOrDefault(m => m.Metadata.Namespace == owner);
+            if (mapping is null) continue;
+            var target = await DomainTarget.ReadAsync(store, mapping, cancellationToken);
+            if (!target.Resolved) continue;
+            domains.Add(new DomainRoute { Host = sameName.Key.ToLowerInvariant(), Namespace = owner, Service = target.Service, Url = target.Url?.ToString() });
+        }
+        return domains;
+    }
+
+    /// <summary>Replaces the activator's whole table and returns it; throws when the activator refuses or cannot be reached.</summary>
+    public async Task<RouteTable> PushTableAsync(CancellationToken cancellationToken)
     {
         await _push.WaitAsync(cancellationToken);
         try
@@ -38,6 +74,7 @@ internal sealed partial class ActivatorSync(IResourceStore store, IWorkloadBacke
             if (!response.IsSuccessStatusCode)
                 throw new HttpRequestException($"activator refused the route table: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
             LogPushed(table.Services!.Count, table.Revisions!.Count);
+            return table;
         }
         finally
         {
@@ -54,12 +91,12 @@ internal sealed partial class ActivatorSync(IResourceStore store, IWorkloadBacke
         await _push.WaitAsync(cancellationToken);
         try
         {
-            var body = new EndpointsUpdate { Endpoints = Endpoints(revision.Namespace, revision.Name) };
+            var body = Readiness(revision.Namespace, revision.Name);
             using var response = await activator.Http.PutAsJsonAsync(ActivatorApi.Endpoints(revision.Namespace, revision.Name), body, cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotFound) return;
             if (!response.IsSuccessStatusCode)
                 throw new HttpRequestException($"activator refused endpoints of {revision}: {(int)response.StatusCode}");
-            LogEndpoints(revision.ToString(), body.Endpoints.Count);
+            LogEndpoints(revision.ToString(), body.Endpoints!.Count, body.Failure ?? "none", body.Mode!);
         }
         finally
         {
@@ -67,12 +104,23 @@ internal sealed partial class ActivatorSync(IResourceStore store, IWorkloadBacke
         }
     }
 
-    private IReadOnlyList<string> Endpoints(string ns, string name) =>
-        backend.GetStatus(new RevisionKey(ns, name))?.Endpoints.Select(e => e.Authority).ToList() ?? [];
+    /// <summary>A revision's ready endpoints and, when its replicas cannot start, why (the backend's failure).</summary>
+    public EndpointsUpdate Readiness(string ns, string name)
+    {
+        var status = backend.GetStatus(new RevisionKey(ns, name));
+        return new EndpointsUpdate
+        {
+            Endpoints = status?.Endpoints.Select(e => e.Authority).ToList() ?? [],
+            Failure = status?.Failure is { } f ? Truncate($"{f.Reason}: {f.Message}") : null,
+            Mode = ModeOf(new RevisionKey(ns, name)),
+        };
+    }
+
+    private static string Truncate(string text) => text.Length <= 2048 ? text : text[..2045] + "...";
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Activator route table pushed: {Services} service(s), {Revisions} revision(s)")]
     private partial void LogPushed(int services, int revisions);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Debug, Message = "Activator endpoints of {Revision}: {Count} ready")]
-    private partial void LogEndpoints(string revision, int count);
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Debug, Message = "Activator endpoints of {Revision}: {Count} ready, failure {Failure}, mode {Mode}")]
+    private partial void LogEndpoints(string revision, int count, string failure, string mode);
 }

@@ -26,7 +26,8 @@ internal sealed partial class WorkloadSupervisor(
     ILogger<WorkloadSupervisor> log) : BackgroundService
 {
     private readonly ResourceInformer _autoscalers = new(store, ResourceKinds.PodAutoscaler, null, log, time);
-    private readonly Dictionary<RevisionKey, string> _pushedEndpoints = [];
+    // Touched by the PodAutoscaler handler and the workload follower, which run side by side.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<RevisionKey, string> _pushedEndpoints = new();
 
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -44,17 +45,53 @@ internal sealed partial class WorkloadSupervisor(
 
     private async Task OnPodAutoscalerAsync(ResourceEvent e, CancellationToken ct)
     {
+        var key = new RevisionKey(e.Object.Namespace() ?? "default", e.Object.Name() ?? "");
         // A deleted PodAutoscaler's revision is gone too: the revision reconciler deletes its workload.
-        if (e.Type == WatchEventType.Deleted || DesiredScale(e.Object) is not { } desired) return;
-        await ScaleAsync(new RevisionKey(e.Object.Namespace() ?? "default", e.Object.Name() ?? ""), desired, ct);
+        if (e.Type == WatchEventType.Deleted)
+        {
+            activator.SetMode(key, null);
+            return;
+        }
+        // The autoscaler's Serve/Proxy decision reaches the activator with the revision's endpoints.
+        if (activator.SetMode(key, Mode(e.Object)) && backend.GetStatus(key) is { Removed: false } workload)
+        {
+            LogMode(key.ToString(), activator.ModeOf(key));
+            await PushEndpointsIfChangedAsync(workload, ct);
+        }
+        if (DesiredScale(e.Object) is not { } desired) return;
+        await ScaleAsync(key, desired, ct);
     }
 
-    private async Task ScaleAsync(RevisionKey revision, int desired, CancellationToken ct)
+    /// <summary>The activator mode a PodAutoscaler's <c>status.mode</c> asks for, or null before the autoscaler decided.</summary>
+    public static string? Mode(JsonObject? pa) =>
+        pa?["status"]?["mode"] is JsonValue v && v.TryGetValue<string>(out var mode) ? mode : null;
+
+    private Task ScaleAsync(RevisionKey revision, int desired, CancellationToken ct)
     {
+        // KEDA and the HPA apply the decision in a cluster; scaling here too would fight them.
+        if (backend.ExternallyScaled) return Task.CompletedTask;
         // No workload yet: the revision reconciler creates it, and its first status brings it here again.
-        if (backend.GetStatus(revision) is not { } workload || workload.Desired == desired) return;
+        if (backend.GetStatus(revision) is not { } workload || workload.Desired == desired) return Task.CompletedTask;
         LogScaling(revision.ToString(), workload.Desired, desired);
-        await backend.ScaleAsync(revision, desired, ct);
+        // Not awaited: a scale-down completes when its replicas have drained and stopped, which needs this supervisor
+        // to go on following workloads (and pushing endpoints, for this revision and every other).
+        _ = ScaleInBackgroundAsync(revision, desired, ct);
+        return Task.CompletedTask;
+    }
+
+    private async Task ScaleInBackgroundAsync(RevisionKey revision, int desired, CancellationToken ct)
+    {
+        try
+        {
+            await backend.ScaleAsync(revision, desired, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            LogFailed(ex, $"scaling {revision}");
+        }
     }
 
     private async Task FollowWorkloadsAsync(CancellationToken ct)
@@ -83,25 +120,37 @@ internal sealed partial class WorkloadSupervisor(
         var key = status.Revision;
         if (status.Removed)
         {
-            _pushedEndpoints.Remove(key);
+            _pushedEndpoints.TryRemove(key, out _);
             return;
         }
         var pa = _autoscalers.Get(key.Namespace, key.Name);
         if (DesiredScale(pa) is { } desired && status.Desired != desired) await ScaleAsync(key, desired, ct);
         if (pa is not null && ActualScale(pa) != status.Ready) await RecordActualScaleAsync(key, status.Ready, ct);
+        await PushEndpointsIfChangedAsync(status, ct);
+    }
 
-        // Ready endpoints to the activator, once per change; a failed push is tried again at the next change
+    private async Task PushEndpointsIfChangedAsync(WorkloadStatus status, CancellationToken ct)
+    {
+        var key = status.Revision;
+
+        // Ready endpoints (and a failure to start, which ends held requests) to the activator, once per change; a failed push is tried again at the next change
         // (and every route-table push carries them too).
-        var endpoints = string.Join(',', status.Endpoints.Select(e => e.Authority));
-        if (_pushedEndpoints.GetValueOrDefault(key) == endpoints) return;
+        // Once the activator has them, replicas this status left out get no new requests and may stop (drain).
+        var endpoints = string.Join(',', status.Endpoints.Select(e => e.Authority)) + "|" + activator.ModeOf(key) + "|" + status.Failure?.Reason + status.Failure?.Message;
+        if (_pushedEndpoints.GetValueOrDefault(key) == endpoints)
+        {
+            backend.EndpointsApplied(key, status.Version);
+            return;
+        }
         try
         {
             await activator.PushEndpointsAsync(key, ct);
             _pushedEndpoints[key] = endpoints;
+            backend.EndpointsApplied(key, status.Version);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException && !ct.IsCancellationRequested)
         {
-            _pushedEndpoints.Remove(key);
+            _pushedEndpoints.TryRemove(key, out _);
             LogPushFailed(key.ToString(), ex.Message);
         }
     }
@@ -121,6 +170,9 @@ internal sealed partial class WorkloadSupervisor(
 
     [LoggerMessage(EventId = 2401, Level = LogLevel.Information, Message = "{Revision}: scaling from {From} to {To} replicas (PodAutoscaler status.desiredScale)")]
     private partial void LogScaling(string revision, int from, int to);
+
+    [LoggerMessage(EventId = 2404, Level = LogLevel.Information, Message = "{Revision}: activator mode {Mode} (PodAutoscaler status.mode)")]
+    private partial void LogMode(string revision, string mode);
 
     [LoggerMessage(EventId = 2402, Level = LogLevel.Warning, Message = "Workload supervisor: {What} failed; restarting")]
     private partial void LogFailed(Exception ex, string what);

@@ -39,31 +39,56 @@ public sealed class ActivatorBenchmark : IBenchmark
         var slice = TimeSpan.FromMilliseconds(500);
 
         await using var backend = await TinyBackend.StartAsync();
-        await using var activator = await ActivatorProcess.StartAsync(backend.Port, cancellationToken);
+        // Three activators on the same backend: telemetry off (Telemetry:Metrics=false, Tracing=false); as `platform up`
+        // runs it (metrics with the Prometheus endpoint, tracing wired with its exporter off, so no span is recorded);
+        // and with every request's spans recorded (as when an OTLP endpoint is set, minus the export itself).
+        await using var activator = await ActivatorProcess.StartAsync(backend.Port, Telemetry.Off, cancellationToken);
+        await using var observed = await ActivatorProcess.StartAsync(backend.Port, Telemetry.Default, cancellationToken);
+        await using var traced = await ActivatorProcess.StartAsync(backend.Port, Telemetry.Spans, cancellationToken);
         await using var nginx = await NginxProxy.TryStartAsync(backend.Port, cancellationToken);
 
         using var direct = Client(backend.Port);
         using var viaActivator = Client(activator.Port);
+        using var viaObserved = Client(observed.Port);
+        using var viaTraced = Client(traced.Port);
         var directUrl = new Uri($"http://127.0.0.1:{backend.Port}/");
         var activatorUrl = new Uri($"http://{ServiceHost}:{activator.Port}/");
+        var observedUrl = new Uri($"http://{ServiceHost}:{observed.Port}/");
+        var tracedUrl = new Uri($"http://{ServiceHost}:{traced.Port}/");
 
         // (a) Open loop at a fixed rate: each request starts on schedule whether or not earlier ones finished.
         // Direct and activator alternate in half-second slices so that load from elsewhere on the machine hits both alike.
         Console.WriteLine($"(a) fixed 1,000 req/s, {fixedSeconds} s each for direct and activator in alternating {slice.TotalMilliseconds:0} ms slices (after {warmup.TotalSeconds:0} s warm-up each), GET / of a {TinyBackend.Body.Length}-byte answer");
         await FixedRateAsync(direct, directUrl, 1000, warmup, cancellationToken);
         await FixedRateAsync(viaActivator, activatorUrl, 1000, warmup, cancellationToken);
+        await FixedRateAsync(viaObserved, observedUrl, 1000, warmup, cancellationToken);
+        await FixedRateAsync(viaTraced, tracedUrl, 1000, warmup, cancellationToken);
         var d = new List<Sample>();
         var a = new List<Sample>();
+        var o = new List<Sample>();
+        var spans = new List<Sample>();
         for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromSeconds(fixedSeconds); elapsed += slice)
         {
             d.Add(await FixedRateAsync(direct, directUrl, 1000, slice, cancellationToken));
             a.Add(await FixedRateAsync(viaActivator, activatorUrl, 1000, slice, cancellationToken));
+            o.Add(await FixedRateAsync(viaObserved, observedUrl, 1000, slice, cancellationToken));
+            spans.Add(await FixedRateAsync(viaTraced, tracedUrl, 1000, slice, cancellationToken));
         }
         var ds = Summarise(d);
         var @as = Summarise(a);
+        var os = Summarise(o);
+        var ts = Summarise(spans);
         Console.WriteLine($"    direct    : {ds}");
-        Console.WriteLine($"    activator : {@as}");
+        Console.WriteLine($"    activator : {@as}   (telemetry off)");
+        Console.WriteLine($"    default   : {os}   (metrics on, tracing exporter off)");
+        Console.WriteLine($"    spans     : {ts}   (metrics on, every span recorded)");
         Console.WriteLine($"    added p50 {@as.P50 - ds.P50:+0.000;-0.000} ms (goal <= +0.3)  added p99 {@as.P99 - ds.P99:+0.000;-0.000} ms (goal <= +2)");
+        Console.WriteLine($"    metrics + tracing (exporter off) add p50 {os.P50 - @as.P50:+0.000;-0.000} ms (goal <= +0.05), ratio p50 {os.P50 / @as.P50:0.000}; recording every span adds p50 {ts.P50 - @as.P50:+0.000;-0.000} ms");
+        var report = options.Report;
+        report.Baseline("the backend called directly (a) and nginx proxy_pass to the same backend (b), same client and connections, alternating slices");
+        report.Figure("added p50 at 1,000 req/s", @as.P50 - ds.P50, "ms", Goal.Max(0.3));
+        report.Figure("added p99 at 1,000 req/s", @as.P99 - ds.P99, "ms", Goal.Max(2));
+        report.Figure("telemetry: added p50, metrics + tracing (exporter off) vs off", os.P50 - @as.P50, "ms", Goal.Max(0.05));
 
         // (b) Closed loop: a fixed number of workers send back to back; activator and nginx alternate in 1 s slices.
         const int workers = 32;
@@ -86,10 +111,13 @@ public sealed class ActivatorBenchmark : IBenchmark
         if (nginx is null)
         {
             Console.WriteLine($"    nginx     : baseline skipped ({Nginx} not found or did not start)");
+            report.Figure("peak req/s", Rate("activator"), "1/s");
             return;
         }
         Console.WriteLine($"    nginx     : {Rate("nginx"):0} req/s");
         Console.WriteLine($"    ratio activator / nginx = {Rate("activator") / Rate("nginx"):0.00} (goal >= 1.0)");
+        report.Figure("peak req/s", Rate("activator"), "1/s");
+        report.Figure("ratio peak activator/nginx", Rate("activator") / Rate("nginx"), "x", Goal.Min(1.0));
     }
 
     /// <summary>A client whose connections all go to 127.0.0.1:<paramref name="port"/>, whatever the URL's host.</summary>
@@ -106,6 +134,17 @@ public sealed class ActivatorBenchmark : IBenchmark
         },
     })
     { Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>How an activator of the benchmark records telemetry.</summary>
+    private enum Telemetry
+    {
+        /// <summary>No metrics, no tracing.</summary>
+        Off,
+        /// <summary>As <c>platform up</c> runs it: metrics on, tracing exporter off (nothing records spans).</summary>
+        Default,
+        /// <summary>Metrics on and every span recorded (no exporter).</summary>
+        Spans,
+    }
 
     /// <summary>Latencies (ms) of one slice and its failures.</summary>
     private sealed record Sample(double[] Latencies, int Failed, double Seconds);
@@ -230,15 +269,19 @@ public sealed class ActivatorBenchmark : IBenchmark
     {
         public int Port { get; } = port;
 
-        public static async Task<HostedActivator> StartAsync(int backendPort)
+        public static async Task<HostedActivator> StartAsync(int backendPort, bool telemetry, bool spans)
         {
             var port = FreePort.Next();
             var builder = WebApplication.CreateBuilder();
             builder.Logging.ClearProviders();
             builder.Configuration["Activator:H2cPort"] = "0";
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            builder.Configuration["Activator:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            builder.Configuration["Activator:ControlPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
             builder.Services.AddSingleton<IRevisionActivationHook, NoActivationHook>();
             builder.Services.AddSingleton<IRevisionStatsSink, DiscardingSink>();
+            builder.Configuration["Telemetry:Metrics"] = telemetry ? "true" : "false";
+            builder.Configuration["Telemetry:Tracing"] = spans ? "true" : "false";
+            Platform.ServiceDefaults.Telemetry.TelemetryExtensions.AddPlatformTelemetry(builder, "activator");
             builder.AddActivator();
             var app = builder.Build();
             app.UseActivator();
@@ -267,13 +310,13 @@ public sealed class ActivatorBenchmark : IBenchmark
     {
         public int Port { get; } = port;
 
-        public static async Task<ActivatorProcess> StartAsync(int backendPort, CancellationToken ct)
+        public static async Task<ActivatorProcess> StartAsync(int backendPort, Telemetry telemetry, CancellationToken ct)
         {
             var dll = FindActivatorDll();
             if (dll is null)
             {
                 Console.WriteLine("    (Platform.Activator.dll not found next to the sources: hosting the activator in this process)");
-                var hosted = await HostedActivator.StartAsync(backendPort);
+                var hosted = await HostedActivator.StartAsync(backendPort, telemetry != Telemetry.Off, telemetry == Telemetry.Spans);
                 return new ActivatorProcess(null, hosted, null, hosted.Port);
             }
             var port = FreePort.Next();
@@ -292,15 +335,20 @@ public sealed class ActivatorBenchmark : IBenchmark
                 RedirectStandardError = true,
                 Environment =
                 {
-                    ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+                    ["Activator__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["APP_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), // control port
                     ["Activator__RoutesFile"] = routes,
                     ["Activator__H2cPort"] = "0",
                     ["Logging__LogLevel__Default"] = "Error",
                     // No sidecar here: point the Dapr SDK at a closed port so stats are dropped, never sent elsewhere.
                     ["DAPR_GRPC_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
                     ["DAPR_HTTP_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["Telemetry__Metrics"] = telemetry != Telemetry.Off ? "true" : "false",
+                    ["Telemetry__Tracing"] = telemetry == Telemetry.Spans ? "true" : "false",
+                    ["Telemetry__MetricsPort"] = telemetry != Telemetry.Off ? FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture) : "0",
                 },
             };
+            foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal)).ToList()) start.Environment.Remove(key);
             var process = Process.Start(start)!;
             process.OutputDataReceived += (_, _) => { };
             process.ErrorDataReceived += (_, _) => { };

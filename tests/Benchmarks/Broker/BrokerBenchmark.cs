@@ -34,26 +34,32 @@ public sealed class BrokerBenchmark : IBenchmark
     public async Task RunAsync(BenchmarkOptions options, CancellationToken cancellationToken)
     {
         var latencyEvents = options.Short ? 1000 : 5000;
-        var loadEvents = options.Short ? 1000 : 5000;
+        var loadEvents = options.Short ? 2000 : 10000;
+        // Warm-up long enough for the services' hot paths to reach tier-1 code (a long-running broker does): a short
+        // run on a busy machine would otherwise measure the JIT (up to a third of the services' CPU in a profile).
+        var warmEvents = options.Short ? 500 : 1000;
         const int triggers = 10;
+        const int rounds = 2;
+        var report = options.Report;
 
         var redis = new RedisServer();
         await redis.InitializeAsync();
         try
         {
             if (redis.Unavailable is not null) { Console.WriteLine($"  skipped: {redis.Unavailable}"); return; }
-            var raw = await RawRedisRateAsync(redis, loadEvents * triggers, cancellationToken);
-
-            await using var topology = await Topology.StartAsync(redis, cancellationToken);
+            await using var topology = await Topology.StartAsync(redis, TelemetryMode.Off, cancellationToken);
             if (topology is null) return;
             await using var sink = await Sink.StartAsync();
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 128 }) { Timeout = TimeSpan.FromSeconds(30) };
-            var cpu = new CpuMeter([("broker", topology.Broker), ("sidecar", topology.Sidecar), ("redis", await RedisProcessAsync(redis)), ("bench", Process.GetCurrentProcess())]);
+            var redisProcess = await RedisProcessAsync(redis);
+            var bench = Process.GetCurrentProcess();
+            var cpu = new CpuMeter([("broker", topology.Broker), ("sidecar", topology.Sidecar), ("redis", redisProcess), ("bench", bench)]);
+            await using var raw = await RawStreams.StartAsync(redis);
 
             // Latency: one trigger, events paced at 1,000/s.
             var latencyBroker = await topology.BrokerWithTriggersAsync("bench-lat", 1, sink.Url, cancellationToken);
-            await SendAsync(http, latencyBroker, 200, 32, sink, "warm", cancellationToken);
-            await sink.WaitForAsync(200, TimeSpan.FromSeconds(60), cancellationToken);
+            await SendAsync(http, latencyBroker, warmEvents, 32, sink, "warm", cancellationToken);
+            await sink.WaitForAsync(warmEvents, TimeSpan.FromSeconds(120), cancellationToken);
             sink.Reset();
             cpu.Restart();
             var sent = await PacedAsync(http, latencyBroker, latencyEvents, 1000, sink, cancellationToken);
@@ -63,28 +69,85 @@ public sealed class BrokerBenchmark : IBenchmark
             var p99 = Percentile(latencies, 0.99);
             var latencyCpu = cpu.PerUnit(latencyEvents);
 
-            // Throughput: ten triggers, as fast as the ingress takes them.
+            // Throughput: ten triggers, as fast as the ingress takes them, in rounds that alternate with the raw Redis
+            // baseline (the same number of messages as deliveries), so that load from elsewhere hits both alike.
             var loadBroker = await topology.BrokerWithTriggersAsync("bench-load", triggers, sink.Url, cancellationToken);
             sink.Reset();
-            await SendAsync(http, loadBroker, 100, 32, sink, "warm", cancellationToken);
-            await sink.WaitForAsync(100 * triggers, TimeSpan.FromSeconds(60), cancellationToken);
-            sink.Reset();
-            cpu.Restart();
-            var watch = Stopwatch.StartNew();
-            await SendAsync(http, loadBroker, loadEvents, 64, sink, "load", cancellationToken);
-            var ingressSeconds = watch.Elapsed.TotalSeconds;
-            await sink.WaitForAsync((long)loadEvents * triggers, TimeSpan.FromSeconds(300), cancellationToken);
-            var seconds = watch.Elapsed.TotalSeconds;
-            var eventsPerSecond = loadEvents / seconds;
-            var deliveriesPerSecond = loadEvents * triggers / seconds;
-            var loadCpu = cpu.PerUnit((long)loadEvents * triggers);
+            await SendAsync(http, loadBroker, warmEvents, 32, sink, "warm", cancellationToken);
+            await sink.WaitForAsync((long)warmEvents * triggers, TimeSpan.FromSeconds(120), cancellationToken);
+            await raw.RunAsync(1000, cancellationToken); // warm-up of the baseline
+            var rawCpu = new CpuMeter([("redis", redisProcess), ("bench", bench)]);
+            double brokerSeconds = 0, ingressSeconds = 0, rawSeconds = 0;
+            var brokerCpu = new Dictionary<string, double>();
+            var rawCpuTotal = 0.0;
+            var perRound = loadEvents / rounds;
+            for (var round = 0; round < rounds; round++)
+            {
+                rawCpu.Restart();
+                rawSeconds += await raw.RunAsync(perRound * triggers, cancellationToken);
+                rawCpuTotal += rawCpu.Sample((long)perRound * triggers).Values.Sum() / rounds;
 
-            Console.WriteLine($"  latency at {sent:0} ev/s offered (1 trigger, {latencyEvents} events): p50 {p50:0.00} ms, p99 {p99:0.00} ms  (target p50 ≤ 3 ms, p99 ≤ 15 ms)");
+                sink.Reset();
+                cpu.Restart();
+                var watch = Stopwatch.StartNew();
+                await SendAsync(http, loadBroker, perRound, 64, sink, "load", cancellationToken);
+                ingressSeconds += watch.Elapsed.TotalSeconds;
+                await sink.WaitForAsync((long)perRound * triggers, TimeSpan.FromSeconds(300), cancellationToken);
+                brokerSeconds += watch.Elapsed.TotalSeconds;
+                foreach (var (name, us) in cpu.Sample((long)perRound * triggers)) brokerCpu[name] = brokerCpu.GetValueOrDefault(name) + us / rounds;
+            }
+            var eventsPerSecond = loadEvents / brokerSeconds;
+            var deliveriesPerSecond = (double)loadEvents * triggers / brokerSeconds;
+            var rawRate = (double)loadEvents * triggers / rawSeconds;
+            var systemCpu = brokerCpu["broker"] + brokerCpu["sidecar"] + brokerCpu["redis"];
+
+            report.Baseline($"raw Redis streams on the same server: XADD of the same 1 KiB payloads pipelined 100 at a time on one connection, XREADGROUP COUNT 200, one XACK per batch; {rounds} rounds alternating with the broker's");
+            Console.WriteLine($"  latency at {sent:0} ev/s offered (1 trigger, {latencyEvents} events): p50 {p50:0.00} ms, p99 {p99:0.00} ms  (goal p50 ≤ 3 ms, p99 ≤ 15 ms)");
             Console.WriteLine($"    CPU per event: {latencyCpu}");
-            Console.WriteLine($"  sustained with {triggers} triggers ({loadEvents} events): {eventsPerSecond:0} events/s in, {deliveriesPerSecond:0} deliveries/s out (ingress alone {loadEvents / ingressSeconds:0} ev/s)  (target ≥ 5,000 ev/s)");
-            Console.WriteLine($"    CPU per delivery: {loadCpu}");
-            Console.WriteLine($"  baseline raw Redis streams (XADD+XREADGROUP+XACK, 1 KiB): {raw:0} msg/s");
-            Console.WriteLine($"  ratio deliveries/s ÷ raw Redis msg/s: {deliveriesPerSecond / raw:0.000}; events/s ÷ raw: {eventsPerSecond / raw:0.000}");
+            Console.WriteLine($"  sustained with {triggers} triggers ({loadEvents} events in {rounds} rounds): {eventsPerSecond:0} events/s in, {deliveriesPerSecond:0} deliveries/s out (ingress alone {loadEvents / ingressSeconds:0} ev/s)  (goal ≥ 1,000 ev/s in, ≥ 10,000 deliveries/s)");
+            Console.WriteLine($"    CPU per delivery: {CpuMeter.Format(brokerCpu)}; broker+sidecar+redis {systemCpu:0} µs (goal ≤ 150 µs)");
+            Console.WriteLine($"  baseline raw Redis streams (XADD pipelined ×100 + XREADGROUP 200 + XACK per batch, 1 KiB): {rawRate:0} msg/s, CPU {rawCpuTotal:0} µs per message (redis + client)");
+            Console.WriteLine($"  ratio deliveries/s ÷ raw Redis msg/s: {deliveriesPerSecond / rawRate:0.000}; events/s ÷ raw: {eventsPerSecond / rawRate:0.000}; CPU per delivery ÷ raw CPU per message: {systemCpu / rawCpuTotal:0.0}x");
+            report.Figure("1 trigger p50 at 1,000 ev/s", p50, "ms", Goal.Max(3));
+            report.Figure("1 trigger p99 at 1,000 ev/s", p99, "ms", Goal.Max(15));
+            report.Figure("10 triggers deliveries/s", deliveriesPerSecond, "1/s", Goal.Min(10_000));
+            report.Figure("10 triggers events/s in", eventsPerSecond, "1/s", Goal.Min(1_000));
+            report.Figure("CPU per delivery broker+sidecar+redis", systemCpu, "µs", Goal.Max(150));
+            report.Figure("ratio deliveries/s to raw Redis msg/s", deliveriesPerSecond / rawRate, "x");
+            report.Figure("ratio CPU per delivery to raw CPU per message", systemCpu / rawCpuTotal, "x");
+
+            // Telemetry: the same load into broker processes that record it, alternating with the first (telemetry off)
+            // so that machine noise hits all alike: as `platform up` runs it (metrics on, tracing exporter off, so no span
+            // is recorded), and with every span recorded (as with an OTLP endpoint set, minus the export itself).
+            await using var observed = await Topology.StartAsync(redis, TelemetryMode.Default, cancellationToken);
+            await using var traced = await Topology.StartAsync(redis, TelemetryMode.Spans, cancellationToken);
+            if (observed is null || traced is null) return;
+            var variants = new[]
+            {
+                (Name: "off", Broker: loadBroker, Meter: new CpuMeter([("broker", topology.Broker)])),
+                (Name: "default", Broker: await observed.BrokerWithTriggersAsync("bench-tele", triggers, sink.Url, cancellationToken), Meter: new CpuMeter([("broker", observed.Broker)])),
+                (Name: "spans", Broker: await traced.BrokerWithTriggersAsync("bench-spans", triggers, sink.Url, cancellationToken), Meter: new CpuMeter([("broker", traced.Broker)])),
+            };
+            foreach (var v in variants.Skip(1))
+            {
+                sink.Reset();
+                await SendAsync(http, v.Broker, 100, 32, sink, "warm", cancellationToken);
+                await sink.WaitForAsync(100 * triggers, TimeSpan.FromSeconds(60), cancellationToken);
+            }
+            var perDelivery = new double[variants.Length];
+            const int telemetryRounds = 3;
+            for (var round = 0; round < telemetryRounds; round++)
+                for (var i = 0; i < variants.Length; i++)
+                {
+                    sink.Reset();
+                    variants[i].Meter.Restart();
+                    await SendAsync(http, variants[i].Broker, loadEvents, 64, sink, "load", cancellationToken);
+                    await sink.WaitForAsync((long)loadEvents * triggers, TimeSpan.FromSeconds(300), cancellationToken);
+                    perDelivery[i] += variants[i].Meter.MicrosPerUnit("broker", (long)loadEvents * triggers) / telemetryRounds;
+                }
+            Console.WriteLine($"  telemetry: broker CPU per delivery off {perDelivery[0]:0.0} µs, default {perDelivery[1]:0.0} µs (metrics on, tracing exporter off), spans {perDelivery[2]:0.0} µs (every span recorded)");
+            Console.WriteLine($"    ratio default/off = {perDelivery[1] / perDelivery[0]:0.000} (goal <= 1.05); spans/off = {perDelivery[2] / perDelivery[0]:0.000}");
+            report.Figure("telemetry: broker CPU per delivery, metrics on ÷ off", perDelivery[1] / perDelivery[0], "x", Goal.Max(1.05));
         }
         finally
         {
@@ -153,29 +216,50 @@ public sealed class BrokerBenchmark : IBenchmark
         return count / Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
-    private static async Task<double> RawRedisRateAsync(RedisServer redis, int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// The baseline: the same payloads through one Redis stream and consumer group, with no broker — XADD pipelined 100
+    /// at a time, XREADGROUP COUNT 200 on a connection of its own, one XACK per batch read.
+    /// </summary>
+    private sealed class RawStreams : IAsyncDisposable
     {
-        await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis.HostPort},abortConnect=false");
-        var db = connection.GetDatabase();
-        var payload = Encoding.UTF8.GetBytes(new string('x', PayloadBytes));
-        const string stream = "bench-raw";
-        await db.StreamCreateConsumerGroupAsync(stream, "g", "0", createStream: true);
-        var watch = Stopwatch.StartNew();
-        var producer = Task.Run(async () =>
+        private const string Stream = "bench-raw";
+        private readonly ConnectionMultiplexer _connection;
+        private readonly byte[] _payload = Encoding.UTF8.GetBytes(new string('x', PayloadBytes));
+
+        private RawStreams(ConnectionMultiplexer connection) => _connection = connection;
+
+        public static async Task<RawStreams> StartAsync(RedisServer redis)
         {
-            for (var i = 0; i < count; i += 100)
-                await Task.WhenAll(Enumerable.Range(0, Math.Min(100, count - i)).Select(_ => db.StreamAddAsync(stream, "data", payload)));
-        }, cancellationToken);
-        var read = 0;
-        while (read < count)
-        {
-            var entries = await db.StreamReadGroupAsync(stream, "g", "c", ">", 200);
-            if (entries.Length == 0) { await Task.Delay(1, cancellationToken); continue; }
-            await db.StreamAcknowledgeAsync(stream, "g", entries.Select(e => e.Id).ToArray());
-            read += entries.Length;
+            var connection = await ConnectionMultiplexer.ConnectAsync($"{redis.HostPort},abortConnect=false");
+            await connection.GetDatabase().StreamCreateConsumerGroupAsync(Stream, "g", "$", createStream: true);
+            return new RawStreams(connection);
         }
-        await producer;
-        return count / watch.Elapsed.TotalSeconds;
+
+        /// <summary>Sends and consumes <paramref name="count"/> messages; returns the seconds it took.</summary>
+        public async Task<double> RunAsync(int count, CancellationToken cancellationToken)
+        {
+            var db = _connection.GetDatabase();
+            var watch = Stopwatch.StartNew();
+            var producer = Task.Run(async () =>
+            {
+                for (var i = 0; i < count; i += 100)
+                    await Task.WhenAll(Enumerable.Range(0, Math.Min(100, count - i)).Select(_ => db.StreamAddAsync(Stream, "data", _payload)));
+            }, cancellationToken);
+            var read = 0;
+            while (read < count)
+            {
+                var entries = await db.StreamReadGroupAsync(Stream, "g", "c", ">", 200);
+                if (entries.Length == 0) { await Task.Delay(1, cancellationToken); continue; }
+                await db.StreamAcknowledgeAsync(Stream, "g", entries.Select(e => e.Id).ToArray());
+                read += entries.Length;
+            }
+            await producer;
+            var seconds = watch.Elapsed.TotalSeconds;
+            await db.StreamTrimAsync(Stream, 0);
+            return seconds;
+        }
+
+        public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
     }
 
     /// <summary>The subscriber: counts deliveries and records end-to-end latency from the timestamp in the data.</summary>
@@ -253,6 +337,17 @@ public sealed class BrokerBenchmark : IBenchmark
         public async ValueTask DisposeAsync() => await _app.DisposeAsync();
     }
 
+    /// <summary>How a benchmarked broker records telemetry.</summary>
+    private enum TelemetryMode
+    {
+        /// <summary>No metrics, no tracing.</summary>
+        Off,
+        /// <summary>As <c>platform up</c> runs it: metrics on, tracing exporter off (nothing records spans).</summary>
+        Default,
+        /// <summary>Metrics on and every span recorded (no exporter).</summary>
+        Spans,
+    }
+
     /// <summary>The control plane, the sidecar and the broker as processes.</summary>
     private sealed class Topology : IAsyncDisposable
     {
@@ -267,11 +362,13 @@ public sealed class BrokerBenchmark : IBenchmark
         private HttpClient _api = null!;
         private Uri _ingress = null!;
 
-        public static async Task<Topology?> StartAsync(RedisServer redis, CancellationToken cancellationToken)
+        public static async Task<Topology?> StartAsync(RedisServer redis, TelemetryMode telemetry, CancellationToken cancellationToken)
         {
             var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
             var root = new DirectoryInfo(AppContext.BaseDirectory);
             while (root is not null && !File.Exists(Path.Combine(root.FullName, "Directory.Packages.props"))) root = root.Parent;
+            // Another build of the services (e.g. an earlier commit, for a before/after measured back to back).
+            if (Environment.GetEnvironmentVariable("PLATFORM_BENCH_SERVICES_ROOT") is { Length: > 0 } other) root = new DirectoryInfo(other);
             string Dll(string project, string dll) => Path.Combine(root!.FullName, project, "bin", configuration, "net10.0", dll);
             var controlPlane = Dll("services/serving-controller", "Platform.ServingController.dll");
             var sidecar = Dll("tools/sidecar/Platform.Sidecar", "platform-sidecar.dll");
@@ -316,6 +413,9 @@ public sealed class BrokerBenchmark : IBenchmark
                 ["Broker__MaxInFlightPerSubscriber"] = "32",
                 ["Broker__ResyncInterval"] = "00:00:01",
                 ["Logging__LogLevel__Default"] = "Warning",
+                ["Telemetry__Metrics"] = telemetry != TelemetryMode.Off ? "true" : "false",
+                ["Telemetry__Tracing"] = telemetry == TelemetryMode.Spans ? "true" : "false",
+                ["Telemetry__MetricsPort"] = telemetry != TelemetryMode.Off ? FreePort.Next().ToString() : "0",
             });
             t.Broker = t._processes[^1];
             t._ingress = new Uri($"http://127.0.0.1:{brokerPort}/");
@@ -329,7 +429,13 @@ public sealed class BrokerBenchmark : IBenchmark
             var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
             psi.ArgumentList.Add(dll);
             foreach (var a in args) psi.ArgumentList.Add(a);
+            foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal)).ToList()) psi.Environment.Remove(key);
             foreach (var (k, v) in environment) psi.Environment[k] = v;
+            // Steady-state code from the first event (as sidecar-pubsub does): a long-running broker and sidecar reach
+            // optimized code anyway, and a short run on a busy machine would otherwise measure the tiering JIT (a
+            // perf profile of a short run showed a fifth to a third of their CPU in libclrjit). Fully optimized
+            // without dynamic PGO, so if anything slower than a warmed-up process.
+            psi.Environment["DOTNET_TieredCompilation"] = "0";
             var p = Process.Start(psi)!;
             p.OutputDataReceived += (_, _) => { };
             p.ErrorDataReceived += (_, _) => { };

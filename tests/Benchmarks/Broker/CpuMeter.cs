@@ -22,18 +22,28 @@ internal sealed class CpuMeter
     public void Restart() => _start = Read();
 
     /// <summary>CPU µs per unit of work (event or delivery) of each process since <see cref="Restart"/>, e.g. <c>broker 150, sidecar 110</c>.</summary>
-    public string PerUnit(long units)
+    public string PerUnit(long units) => Format(Sample(units));
+
+    /// <summary>CPU µs per unit of work of each process since <see cref="Restart"/>, by name.</summary>
+    public IReadOnlyDictionary<string, double> Sample(long units)
     {
         var now = Read();
-        var parts = new List<string>();
-        double total = 0;
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
         for (var i = 0; i < _processes.Length; i++)
-        {
-            var us = (now[i] - _start[i]).TotalMicroseconds / Math.Max(1, units);
-            total += us;
-            parts.Add($"{_processes[i].Name} {us:0}");
-        }
-        return string.Join(", ", parts) + $"; total {total:0} µs";
+            result[_processes[i].Name] = result.GetValueOrDefault(_processes[i].Name) + (now[i] - _start[i]).TotalMicroseconds / Math.Max(1, units);
+        return result;
+    }
+
+    /// <summary><c>broker 150, sidecar 110; total 260 µs</c>.</summary>
+    public static string Format(IReadOnlyDictionary<string, double> sample) =>
+        string.Join(", ", sample.Select(p => $"{p.Key} {p.Value:0}")) + $"; total {sample.Values.Sum():0} µs";
+
+    /// <summary>CPU µs per unit of the process named <paramref name="name"/> since <see cref="Restart"/>.</summary>
+    public double MicrosPerUnit(string name, long units)
+    {
+        var now = Read();
+        var i = Array.FindIndex(_processes, p => p.Name == name);
+        return (now[i] - _start[i]).TotalMicroseconds / Math.Max(1, units);
     }
 
     private TimeSpan[] Read() => [.. _processes.Select(p =>

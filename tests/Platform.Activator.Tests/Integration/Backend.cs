@@ -87,6 +87,26 @@ public sealed class Backend : IAsyncDisposable
             catch (OperationCanceledException) { Interlocked.Increment(ref backend._aborted); }
             return name;
         });
+        // Headers after `first` ms, then `count` chunks of "x\n" `gap` ms apart: a replica slow to start or to go on.
+        app.MapGet("/trickle", async (int first, int gap, int count, HttpContext c) =>
+        {
+            try
+            {
+                await Task.Delay(first, c.RequestAborted);
+                c.Response.ContentType = "text/plain";
+                await c.Response.StartAsync(c.RequestAborted);
+                for (var i = 0; i < count; i++)
+                {
+                    if (i > 0) await Task.Delay(gap, c.RequestAborted);
+                    await c.Response.WriteAsync("x\n", c.RequestAborted);
+                    await c.Response.Body.FlushAsync(c.RequestAborted);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                Interlocked.Increment(ref backend._aborted);
+            }
+        });
         app.MapPost("/echo", async (HttpRequest r) =>
         {
             using var ms = new MemoryStream();

@@ -2,9 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Activator.Activation;
@@ -42,11 +39,14 @@ internal sealed class TestActivator : IAsyncDisposable
 
     private TestActivator(WebApplication app) => _app = app;
 
-    /// <summary>Port the activator listens on (127.0.0.1).</summary>
-    public int Port { get; private set; }
+    /// <summary>The ingress port (127.0.0.1).</summary>
+    public int Port { get; private init; }
 
     /// <summary>Port of the HTTP/2-only (h2c prior knowledge) listener.</summary>
-    public int H2cPort { get; private set; }
+    public int H2cPort { get; private init; }
+
+    /// <summary>The loopback control port (<c>/activator/v1/...</c>).</summary>
+    public int ControlPort { get; private init; }
 
     /// <summary>Pokes received.</summary>
     public RecordingActivationHook Pokes { get; private init; } = null!;
@@ -54,7 +54,7 @@ internal sealed class TestActivator : IAsyncDisposable
     /// <summary>Stats batches received.</summary>
     public InMemoryStatsSink Stats { get; private init; } = null!;
 
-    /// <summary>A client for the control surface (<c>Host: 127.0.0.1:port</c>).</summary>
+    /// <summary>A client for the control surface, on the control port.</summary>
     public HttpClient Control { get; private set; } = null!;
 
     /// <summary>Starts the activator with extra <c>Activator:*</c> settings.</summary>
@@ -66,11 +66,15 @@ internal sealed class TestActivator : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Activator:StatsInterval"] = "00:00:00.200",
         });
-        var h2cPort = Platform.Testing.FreePort.Next();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Activator:H2cPort"] = h2cPort.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var ports = Platform.Testing.FreePort.Many(3);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Activator:Port"] = ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Activator:H2cPort"] = ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Activator:ControlPort"] = ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.AddServiceDefaults();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
         var hook = new RecordingActivationHook();
         var sink = new InMemoryStatsSink();
         builder.Services.AddSingleton<IRevisionActivationHook>(hook);
@@ -81,11 +85,8 @@ internal sealed class TestActivator : IAsyncDisposable
         app.MapDefaultEndpoints();
         await app.StartAsync();
 
-        var activator = new TestActivator(app) { Pokes = hook, Stats = sink };
-        var ports = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a).Port).ToList();
-        activator.Port = ports.First(p => p != h2cPort);
-        activator.H2cPort = ports.Single(p => p == h2cPort);
-        activator.Control = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{activator.Port}") };
+        var activator = new TestActivator(app) { Pokes = hook, Stats = sink, Port = ports[0], H2cPort = ports[1], ControlPort = ports[2] };
+        activator.Control = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{activator.ControlPort}") };
         return activator;
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Platform.Activator.Tests.Integration;
@@ -25,7 +26,39 @@ public class ThrottlingTests
         foreach (var r in requests) Assert.Equal(HttpStatusCode.OK, (await r).StatusCode);
         Assert.Equal(1, one.MaxConcurrent);
         Assert.Equal(1, two.MaxConcurrent);
-        Assert.Equal(0, activator.State("default", "hello-00001").InFlight);
+        await TestActivator.EventuallyAsync(() => activator.State("default", "hello-00001").InFlight == 0, "every in-flight slot to be released (the client can read the answer before the activator unwinds)");
+    }
+
+    [Fact]
+    public async Task Requests_held_at_zero_end_503_naming_the_failure_when_the_revision_cannot_start()
+    {
+        // The revision's replica exits at start: its backend's failure reaches the activator with the endpoints, and
+        // requests held for it end at once (not after the 300 s default timeout), with the reason.
+        await using var activator = await TestActivator.StartAsync();
+        await activator.ApplyAsync(TestActivator.Table("hello", 0, null, null, ("hello-00001", 100, null, [])));
+        using var client = activator.Client();
+        var held = Enumerable.Range(0, 3).Select(_ => client.GetAsync(activator.Url("hello.default.localhost"))).ToList();
+        await TestActivator.EventuallyAsync(() => activator.State("default", "hello-00001").Queued == 3, "3 requests held");
+
+        using var push = await activator.Control.PutAsJsonAsync("/activator/v1/revisions/default/hello-00001/endpoints",
+            new Platform.Serving.Contracts.Routing.EndpointsUpdate { Endpoints = [], Failure = "ExitCode3: fatal: cannot open config.json" });
+        Assert.True(push.IsSuccessStatusCode, await push.Content.ReadAsStringAsync());
+        foreach (var r in held)
+        {
+            using var response = await r;
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal("revision-failed", body.GetProperty("error").GetString());
+            Assert.Contains("ExitCode3: fatal: cannot open config.json", body.GetProperty("message").GetString());
+        }
+        using (var next = await client.GetAsync(activator.Url("hello.default.localhost")))
+            Assert.Equal("revision-failed", await ErrorOf(next));
+
+        // Too long a failure text is refused with its field path, nothing applied.
+        using var tooLong = await activator.Control.PutAsJsonAsync("/activator/v1/revisions/default/hello-00001/endpoints",
+            new Platform.Serving.Contracts.Routing.EndpointsUpdate { Endpoints = [], Failure = new string('x', 5000) });
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains("failure: at most 2048 characters", await tooLong.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -59,7 +92,7 @@ public class ThrottlingTests
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         Assert.Equal("timeout", await ErrorOf(response));
         await TestActivator.EventuallyAsync(() => backend.Aborted == 1, "the backend request to be canceled");
-        Assert.Equal(0, activator.State("default", "hello-00001").InFlight);
+        await TestActivator.EventuallyAsync(() => activator.State("default", "hello-00001").InFlight == 0, "every in-flight slot to be released (the client can read the answer before the activator unwinds)");
     }
 
     [Fact]

@@ -35,6 +35,12 @@ public class RouteDeciderTests
             new RevisionRoute { Namespace = "prod", Name = "api-v2-00001" },
             new RevisionRoute { Namespace = "default", Name = "current-hello-00001" },
         ],
+        Domains =
+        [
+            new DomainRoute { Host = "hello.example.com", Namespace = "default", Service = "hello" },
+            new DomainRoute { Host = "api.example.com", Namespace = "prod", Service = "api-v2" },
+            new DomainRoute { Host = "events.example.com", Namespace = "default", Url = "http://127.0.0.1:5300/default/default" },
+        ],
     };
 
     private static readonly RoutingSnapshot Snapshot = RoutingSnapshot.Build(Table, "localhost", 1);
@@ -58,6 +64,10 @@ public class RouteDeciderTests
     [InlineData("cluster-local service by address", "api-v2.prod.svc.cluster.local", null, "127.0.0.9", nameof(RouteOutcome.Forward), "api-v2-00001")]
     [InlineData("cluster-local service, unknown caller", "api-v2.prod.localhost", null, null, nameof(RouteOutcome.LocalOnly), null)]
     [InlineData("wrong domain", "hello.default.example.com", null, "127.0.0.1", nameof(RouteOutcome.UnknownHost), null)]
+    [InlineData("custom domain", "hello.example.com", null, "10.1.2.3", nameof(RouteOutcome.Forward), "hello-00001")]
+    [InlineData("custom domain with a tag header", "hello.example.com", "candidate", "10.1.2.3", nameof(RouteOutcome.Forward), "hello-00002")]
+    [InlineData("custom domain of a cluster-local service is public", "api.example.com", null, "10.1.2.3", nameof(RouteOutcome.Forward), "api-v2-00001")]
+    [InlineData("custom domain to an addressable", "events.example.com", null, "10.1.2.3", nameof(RouteOutcome.ForwardToAddress), null)]
     [InlineData("wrong namespace", "hello.other.localhost", null, "127.0.0.1", nameof(RouteOutcome.UnknownHost), null)]
     [InlineData("unknown tag host", "nope-hello.default.localhost", null, "127.0.0.1", nameof(RouteOutcome.UnknownHost), null)]
     [InlineData("too many labels", "x.hello.default.localhost", null, "127.0.0.1", nameof(RouteOutcome.UnknownHost), null)]

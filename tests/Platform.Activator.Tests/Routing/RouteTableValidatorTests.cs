@@ -55,6 +55,28 @@ public class RouteTableValidatorTests
             ["revisions[0].containerConcurrency: must be 0..1000, got 1001"] },
         { "timeout too long", WithRevision(0, new RevisionRoute { Namespace = "default", Name = "hello-00001", TimeoutSeconds = 601 }),
             ["revisions[0].timeoutSeconds: must be 1..600, got 601"] },
+        { "domains", Valid() with { Domains =
+            [
+                new DomainRoute { Host = "hello.example.com", Namespace = "default", Service = "hello" },
+                new DomainRoute { Host = "events.example.com", Namespace = "default", Url = "http://127.0.0.1:5300/default/default" },
+            ] }, [] },
+        { "bad domains", Valid() with { Domains =
+            [
+                new DomainRoute { Host = "Bad_Host", Namespace = "default", Service = "hello" },
+                new DomainRoute { Host = "a.example.com", Namespace = "default" },
+                new DomainRoute { Host = "b.example.com", Namespace = "default", Service = "hello", Url = "http://x" },
+                new DomainRoute { Host = "c.example.com", Namespace = "default", Service = "gone" },
+                new DomainRoute { Host = "d.example.com", Namespace = "default", Url = "ftp://x/y" },
+                new DomainRoute { Host = "d.example.com", Namespace = "default", Url = "http://x/y" },
+            ] },
+            ["domains[0].host: must be a DNS name (labels a-z, 0-9, '-'), got \"Bad_Host\"",
+             "domains[1]: set exactly one of service and url",
+             "domains[2]: set exactly one of service and url",
+             "domains[3].service: service default/gone is not in services[]",
+             "domains[4].url: must be an absolute http or https URL, got \"ftp://x/y\"",
+             "domains[5].host: duplicate host \"d.example.com\""] },
+        { "response start and idle out of range", WithRevision(0, new RevisionRoute { Namespace = "default", Name = "hello-00001", ResponseStartTimeoutSeconds = 0, IdleTimeoutSeconds = 700 }),
+            ["revisions[0].responseStartTimeoutSeconds: must be 1..600, got 0", "revisions[0].idleTimeoutSeconds: must be 1..600, got 700"] },
         { "bad endpoints", WithRevision(0, new RevisionRoute { Namespace = "default", Name = "hello-00001", Endpoints = ["127.0.0.1", "x:0", "::1:80", "[::1]:80", "h:80", "h:80"] }),
             ["revisions[0].endpoints[0]: must be host:port with port 1..65535, got \"127.0.0.1\"",
              "revisions[0].endpoints[1]: must be host:port with port 1..65535, got \"x:0\"",

@@ -9,7 +9,7 @@ public class RevisionThrottlerTests
     private RevisionThrottler Throttler(int cc, params string[] endpoints)
     {
         var t = new RevisionThrottler("default", "hello-00001", cc, 10, 10_000, _ => 0, _ => Interlocked.Increment(ref _pokes));
-        t.Update(cc, TimeSpan.FromSeconds(300), endpoints);
+        t.Update(cc, RevisionTimeouts.Default, endpoints);
         return t;
     }
 
@@ -87,12 +87,12 @@ public class RevisionThrottlerTests
         Assert.Equal(1, _pokes);
         Assert.All(held, h => Assert.False(h.IsCompleted));
 
-        t.Update(0, TimeSpan.FromSeconds(300), ["127.0.0.1:9001"]);
+        t.Update(0, RevisionTimeouts.Default, ["127.0.0.1:9001"]);
         foreach (var h in held) Assert.Equal(AcquireOutcome.Acquired, (await h).Outcome);
         Assert.Equal(3, t.State.InFlight);
 
         // Back to zero: the next stretch pokes again.
-        t.Update(0, TimeSpan.FromSeconds(300), []);
+        t.Update(0, RevisionTimeouts.Default, []);
         _ = t.AcquireAsync(CancellationToken.None).AsTask();
         Assert.Equal(2, _pokes);
     }
@@ -117,12 +117,48 @@ public class RevisionThrottlerTests
     }
 
     [Fact]
+    public async Task A_failure_with_no_ready_replica_ends_held_requests_at_once_and_later_ones_too()
+    {
+        var t = Throttler(0);
+        var held = Enumerable.Range(0, 3).Select(_ => t.AcquireAsync(CancellationToken.None).AsTask()).ToList();
+        Assert.Equal(1, _pokes);
+
+        t.Update(0, RevisionTimeouts.Default, [], "ExitCode3: exited at start");
+        foreach (var h in held) Assert.Equal(AcquireOutcome.RevisionFailed, (await h).Outcome);
+        Assert.Equal(0, t.State.Queued);
+        Assert.Equal("ExitCode3: exited at start", t.Failure);
+        var later = t.AcquireAsync(CancellationToken.None);
+        Assert.True(later.IsCompleted);
+        Assert.Equal(AcquireOutcome.RevisionFailed, (await later).Outcome);
+        Assert.Equal(2, _pokes); // a failed answer still pokes (the backend may succeed next time), at most once a second
+        await t.AcquireAsync(CancellationToken.None);
+        Assert.Equal(2, _pokes);
+    }
+
+    [Theory]
+    [InlineData(true, false)] // a replica is ready: the failure (of further starts) does not stop serving
+    [InlineData(false, true)] // the failure cleared: requests are held again
+    public async Task A_failure_ends_requests_only_while_no_replica_is_ready(bool replica, bool cleared)
+    {
+        var t = Throttler(0);
+        t.Update(0, RevisionTimeouts.Default, replica ? ["127.0.0.1:9001"] : [], cleared ? null : "ExitCode1: exited");
+        var next = t.AcquireAsync(CancellationToken.None).AsTask();
+        if (replica) Assert.Equal(AcquireOutcome.Acquired, (await next).Outcome);
+        else
+        {
+            Assert.False(next.IsCompleted);
+            t.Update(0, RevisionTimeouts.Default, ["127.0.0.1:9001"]);
+            Assert.Equal(AcquireOutcome.Acquired, (await next).Outcome);
+        }
+    }
+
+    [Fact]
     public async Task Raising_cc_releases_waiters()
     {
         var t = Throttler(1, "127.0.0.1:9001");
         await t.AcquireAsync(CancellationToken.None);
         var waiting = t.AcquireAsync(CancellationToken.None).AsTask();
-        t.Update(2, TimeSpan.FromSeconds(300), ["127.0.0.1:9001"]);
+        t.Update(2, RevisionTimeouts.Default, ["127.0.0.1:9001"]);
         Assert.Equal(AcquireOutcome.Acquired, (await waiting).Outcome);
     }
 
@@ -150,5 +186,32 @@ public class RevisionThrottlerTests
     {
         int seen;
         while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
+    }
+
+    [Fact]
+    public async Task Serve_mode_ignores_the_cap_and_releases_the_queue_then_proxy_mode_caps_again()
+    {
+        var t = Throttler(1, "127.0.0.1:9001");
+        var first = await t.AcquireAsync(CancellationToken.None);
+        var queued = t.AcquireAsync(CancellationToken.None).AsTask();
+        Assert.False(queued.IsCompleted);
+
+        // Switching to Serve hands the queued request a replica at once, and later ones need no slot.
+        t.Update(1, RevisionTimeouts.Default, ["127.0.0.1:9001"], mode: Platform.Serving.Contracts.Routing.ActivatorModes.Serve);
+        Assert.Equal(AcquireOutcome.Acquired, (await queued).Outcome);
+        var direct = t.AcquireAsync(CancellationToken.None).AsTask();
+        Assert.True(direct.IsCompletedSuccessfully);
+        Assert.True(t.State is { InFlight: 3, Queued: 0, Bypassed: 2, Mode: "Serve" }, t.State.ToString());
+
+        t.Update(1, RevisionTimeouts.Default, ["127.0.0.1:9001"], mode: null);
+        var capped = t.AcquireAsync(CancellationToken.None).AsTask();
+        Assert.False(capped.IsCompleted);
+        Assert.True(t.State is { Queued: 1, Mode: "Proxy" }, t.State.ToString());
+        // Three slots are still taken on the one replica: the capped request waits until they are all returned.
+        t.Release(first.Replica!);
+        t.Release((await direct).Replica!);
+        Assert.False(capped.IsCompleted);
+        t.Release(first.Replica!);
+        Assert.Equal(AcquireOutcome.Acquired, (await capped).Outcome);
     }
 }

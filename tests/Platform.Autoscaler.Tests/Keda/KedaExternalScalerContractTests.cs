@@ -142,6 +142,39 @@ public sealed class KedaExternalScalerContractTests(AutoscalerProcess app, ITest
     }
 
     [Fact]
+    public async Task A_request_queued_through_another_replica_or_before_a_restart_makes_this_replica_active()
+    {
+        // Another replica took the poke (or this one was restarted since): all it left is the PodAutoscaler's
+        // Active=Unknown/Queued condition, which this replica reads from the control plane.
+        const string ns = "contract";
+        const string name = "queued-00001";
+        await app.CreatePodAutoscalerAsync(ns, name, annotations: new Dictionary<string, string> { ["initial-scale"] = "0" });
+        Assert.False((await app.Scaler.IsActiveAsync(Ref(ns, name))).Result);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var stream = app.Scaler.StreamIsActive(Ref(ns, name), cancellationToken: timeout.Token);
+        Assert.True(await stream.ResponseStream.MoveNext());
+        Assert.False(stream.ResponseStream.Current.Result);
+
+        var pa = await app.ControlPlane.Store.GetAsync(Platform.ControlPlane.Kinds.ResourceKinds.PodAutoscaler, ns, name);
+        await app.ControlPlane.Store.PatchAsync(Platform.ControlPlane.Kinds.ResourceKinds.PodAutoscaler, ns, name,
+            Platform.Autoscaler.PodAutoscalers.PodAutoscalerStatusPatch.Queue(pa!["status"] as System.Text.Json.Nodes.JsonObject, DateTimeOffset.UtcNow), status: true);
+
+        while (await stream.ResponseStream.MoveNext() && !stream.ResponseStream.Current.Result) { }
+        Assert.True(stream.ResponseStream.Current.Result, "StreamIsActive ended without true");
+        Assert.True((await app.Scaler.IsActiveAsync(Ref(ns, name))).Result);
+    }
+
+    [Fact]
+    public async Task StreamMetricSpec_of_KEDAs_newer_proto_is_unimplemented_so_KEDA_keeps_polling_specs()
+    {
+        await app.CreatePodAutoscalerAsync("contract", "specstream-00001");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var call = app.Scaler.StreamMetricSpec(Ref("contract", "specstream-00001"), cancellationToken: timeout.Token);
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
+        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
+    }
+
+    [Fact]
     public async Task UnknownRevisionIsNotFoundNamingIt()
     {
         var reference = Ref("contract", "missing-00001");

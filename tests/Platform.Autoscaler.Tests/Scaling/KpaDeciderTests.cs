@@ -1,4 +1,5 @@
 using Platform.Autoscaler.Scaling;
+using Platform.Serving.Contracts.Routing;
 using Platform.Testing;
 
 namespace Platform.Autoscaler.Tests.Scaling;
@@ -81,6 +82,30 @@ public class KpaDeciderTests
         var spec = Spec(s => s with { TargetBurstCapacity = tbc });
         var got = KpaDecider.Scale(spec, DeciderState.For(spec, 0, T0), MetricObservation.Of(panic, panic), ready, T0);
         Assert.True(got.ExcessBurstCapacity == want, $"{label}: want {want}, got {got.ExcessBurstCapacity}");
+    }
+
+    internal static readonly Rows<int, int, bool, string> ModeRows = new()
+    {
+        // label, want, excess burst capacity, inactive before, mode
+        { "spare capacity: serve", 3, 13, false, ActivatorModes.Serve },
+        { "capacity exactly the burst target: serve", 3, 0, false, ActivatorModes.Serve },
+        { "capacity below the burst target: proxy", 3, -17, false, ActivatorModes.Proxy },
+        { "TBC -1 (capacity -1): proxy whatever the scale", 10, -1, false, ActivatorModes.Proxy },
+        { "TBC 0 (capacity 0) with pods: serve", 1, 0, false, ActivatorModes.Serve },
+        { "TBC 0 at zero: proxy", 0, 0, true, ActivatorModes.Proxy },
+        { "wanted at zero with spare capacity: proxy", 0, 50, false, ActivatorModes.Proxy },
+        { "unknown want, was inactive: proxy", -1, 0, true, ActivatorModes.Proxy },
+        { "unknown want, was active: serve", -1, 0, false, ActivatorModes.Serve },
+    };
+
+    public static TheoryData<string> Modes => ModeRows.Labels;
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public void ModeFollowsExcessBurstCapacity(string label)
+    {
+        var (want, excess, inactive, mode) = ModeRows[label];
+        Assert.True(KpaDecider.Mode(want, excess, inactive) == mode, $"{label}: want {mode}, got {KpaDecider.Mode(want, excess, inactive)}");
     }
 
     /// <summary>One decision of a sequence: seconds after start, ready pods, averages, and what is wanted.</summary>

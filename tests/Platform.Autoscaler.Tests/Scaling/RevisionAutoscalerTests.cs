@@ -1,6 +1,7 @@
 using Platform.Autoscaler.Scaling;
 using Platform.Resources.Autoscaling;
 using Platform.Serving.Contracts.Revisions;
+using Platform.Serving.Contracts.Routing;
 using Platform.Serving.Contracts.Stats;
 using Platform.Testing;
 
@@ -233,5 +234,51 @@ public class RevisionAutoscalerTests
         var withZero = revision with { Annotations = revision.Annotations with { InitialScale = 0 } };
         return new RevisionAutoscaler(new RevisionKey("default", "hello-00001"),
             DeciderSpec.Resolve(new AutoscalerDefaults { AllowZeroInitialScale = true }, withZero), Simulation.Start);
+    }
+
+    internal static readonly Rows<double, int, double, string> BurstRows = new()
+    {
+        // label, target-burst-capacity, containerConcurrency, steady concurrency, mode at the end
+        // 10 in flight, target 10 at 100 %: 1 pod of total 10; 1 × 10 − 5 − 10 < 0.
+        { "TBC 5, one full pod: proxy", 5, 10, 10, ActivatorModes.Proxy },
+        // cc 0 with target 100: 1 pod of total 100; 1 × 100 − 5 − 10 ≥ 0.
+        { "TBC 5, spare capacity: serve", 5, 0, 10, ActivatorModes.Serve },
+        { "TBC -1: proxy with spare capacity", -1, 0, 10, ActivatorModes.Proxy },
+        { "TBC 0: serve while pods are wanted", 0, 10, 10, ActivatorModes.Serve },
+        { "TBC 0 at zero: proxy", 0, 10, 0, ActivatorModes.Proxy },
+    };
+
+    public static TheoryData<string> Bursts => BurstRows.Labels;
+
+    [Theory]
+    [MemberData(nameof(Bursts))]
+    public void ModeFromTargetBurstCapacity(string label)
+    {
+        var (tbc, cc, load, mode) = BurstRows[label];
+        var revision = new RevisionScalingSpec
+        {
+            ContainerConcurrency = cc,
+            Annotations = new AutoscalingSettings { TargetUtilizationPercentage = 100, Target = cc == 0 ? 100 : null, TargetBurstCapacity = tbc, Window = TimeSpan.FromSeconds(6) },
+        };
+        var sim = Simulation.For(revision, new AutoscalerDefaults { ScaleToZeroGracePeriod = TimeSpan.FromSeconds(6) }).Run(120, _ => load);
+        Assert.True(sim.Autoscaler.Mode == mode, $"{label}: want {mode}, got {sim.Autoscaler.Mode} ({sim.Autoscaler.LastResult}) {sim}");
+    }
+
+    [Fact]
+    public void CapacityDropPutsTheActivatorBack()
+    {
+        // cc 10, TBC 15: 20 in flight needs 2 pods (total 20 − 15 − 20 < 0: proxy); 2 in flight on the pods left
+        // keeps spare capacity (ready × 10 − 15 − 2 ≥ 0 from 2 pods); a burst drops it below the target again.
+        var revision = new RevisionScalingSpec
+        {
+            ContainerConcurrency = 10,
+            Annotations = new AutoscalingSettings { TargetUtilizationPercentage = 100, TargetBurstCapacity = 15, Window = TimeSpan.FromSeconds(6) },
+        };
+        var sim = Simulation.For(revision).Run(30, _ => 30);
+        Assert.True(sim.Autoscaler.Mode == ActivatorModes.Proxy, $"full pods: {sim.Autoscaler.LastResult} {sim}");
+        sim.Run(6, _ => 2);
+        Assert.True(sim.Autoscaler.Mode == ActivatorModes.Serve, $"spare capacity: {sim.Autoscaler.LastResult} {sim}");
+        sim.Run(4, _ => 60);
+        Assert.True(sim.Autoscaler.Mode == ActivatorModes.Proxy, $"burst: {sim.Autoscaler.LastResult} {sim}");
     }
 }

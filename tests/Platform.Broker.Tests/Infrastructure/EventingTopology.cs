@@ -17,10 +17,14 @@ namespace Platform.Broker.Tests.Infrastructure;
 /// </summary>
 public sealed class EventingTopology : IAsyncLifetime
 {
-    private readonly RedisServer _redis = new();
+    // With an append-only file, as `platform up` runs Redis: the fault tests restart it and expect the streams back.
+    private readonly RedisServer _redis = new() { AppendOnly = true };
     private readonly string _root = Path.Combine(Path.GetTempPath(), "platform-broker-tests-" + Guid.NewGuid().ToString("N")[..8]);
     private ChildProcess? _controlPlane, _sidecar, _broker;
     private int _sidecarGrpc, _sidecarHttp;
+
+    /// <summary>The control-plane API the broker uses.</summary>
+    public Uri ControlPlane { get; private set; } = null!;
 
     /// <summary>Why the topology cannot run here (no redis-server outside CI), or null.</summary>
     public string? Unavailable { get; private set; }
@@ -33,6 +37,12 @@ public sealed class EventingTopology : IAsyncLifetime
 
     /// <summary>Redis, for raw checks.</summary>
     public RedisServer Redis => _redis;
+
+    /// <summary>Receives the broker's spans (its OTLP exporter points here).</summary>
+    public Platform.Testing.Telemetry.OtlpTraceReceiver Traces { get; private set; } = null!;
+
+    /// <summary>The broker's Prometheus port (<c>Telemetry:MetricsPort</c>).</summary>
+    public int MetricsPort { get; } = FreePort.Next();
 
     /// <summary>Skips the test when the topology could not start.</summary>
     public void SkipIfUnavailable() => Skip.If(Unavailable is not null, Unavailable);
@@ -73,20 +83,21 @@ public sealed class EventingTopology : IAsyncLifetime
             ["APP_PORT"] = cpPort.ToString(),
             ["ControlPlane__Persistence"] = "memory",
             ["ControlPlane__PublishChanges"] = "false",
+            // Basic admission stores what Knative's would refuse (bad CESQL, unresolvable refs): the broker's own
+            // handling of such objects is under test, as in Kubernetes mode where our admission does not run.
+            ["ControlPlane__Admission"] = "basic",
             ["DAPR_GRPC_PORT"] = FreePort.Next().ToString(),
             ["DAPR_HTTP_PORT"] = FreePort.Next().ToString(),
         });
         await _controlPlane.WaitForAsync($"http://127.0.0.1:{cpPort}/apis/eventing.knative.dev/v1/brokers", 200, TimeSpan.FromSeconds(90));
+        ControlPlane = new Uri($"http://127.0.0.1:{cpPort}/");
         Store = new HttpResourceStore(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cpPort}/"), Timeout = Timeout.InfiniteTimeSpan });
 
         _sidecarHttp = FreePort.Next();
         _sidecarGrpc = FreePort.Next();
-        _sidecar = ChildProcess.Start("sidecar", RepoPaths.Sidecar,
-            ["--app-id", "broker", "--dapr-http-port", _sidecarHttp.ToString(), "--dapr-grpc-port", _sidecarGrpc.ToString(),
-             "--resources-path", resources, "--registry-dir", Path.Combine(_root, "registry"), "--log-level", "info"],
-            new Dictionary<string, string>());
-        await _sidecar.WaitForAsync($"http://127.0.0.1:{_sidecarHttp}/v1.0/healthz", 204, TimeSpan.FromSeconds(90));
+        await StartSidecarAsync();
 
+        Traces = await Platform.Testing.Telemetry.OtlpTraceReceiver.StartAsync();
         var brokerPort = FreePort.Next();
         Ingress = new Uri($"http://127.0.0.1:{brokerPort}/");
         _brokerEnvironment = new Dictionary<string, string>
@@ -99,7 +110,10 @@ public sealed class EventingTopology : IAsyncLifetime
             ["Broker__ResyncInterval"] = "00:00:01",
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__LogLevel__System.Net.Http.HttpClient"] = "Warning",
+            ["Telemetry__MetricsPort"] = MetricsPort.ToString(),
+            ["OTEL_SERVICE_NAME"] = "broker",
         };
+        foreach (var (k, v) in Traces.ExporterEnvironment) _brokerEnvironment[k] = v;
         await StartBrokerAsync();
     }
 
@@ -110,6 +124,23 @@ public sealed class EventingTopology : IAsyncLifetime
     {
         _broker = ChildProcess.Start("broker", RepoPaths.Broker, [], _brokerEnvironment);
         await _broker.WaitForAsync(new Uri(Ingress, "healthz").ToString(), 200, TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>Starts the broker's sidecar (again, on the same ports) and waits for its health endpoint.</summary>
+    public async Task StartSidecarAsync()
+    {
+        _sidecar = ChildProcess.Start("sidecar", RepoPaths.Sidecar,
+            ["--app-id", "broker", "--dapr-http-port", _sidecarHttp.ToString(), "--dapr-grpc-port", _sidecarGrpc.ToString(),
+             "--resources-path", Path.Combine(_root, "resources"), "--registry-dir", Path.Combine(_root, "registry"), "--log-level", "info"],
+            new Dictionary<string, string>());
+        await _sidecar.WaitForAsync($"http://127.0.0.1:{_sidecarHttp}/v1.0/healthz", 204, TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>Kills the broker's sidecar at once (no graceful stop).</summary>
+    public async Task KillSidecarAsync()
+    {
+        if (_sidecar is not null) await _sidecar.DisposeAsync();
+        _sidecar = null;
     }
 
     /// <summary>Kills the broker service at once (no graceful stop).</summary>
@@ -154,6 +185,15 @@ public sealed class EventingTopology : IAsyncLifetime
         return response.StatusCode;
     }
 
+    /// <summary>The broker's loss accounting of one trigger (<c>GET /stats/triggers/{ns}/{name}</c>).</summary>
+    public async Task<TriggerStats> StatsAsync(string ns, string trigger)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var answer = JsonNode.Parse(await http.GetStringAsync(new Uri(Ingress, $"stats/triggers/{ns}/{trigger}")))!["stats"]!;
+        long N(string field) => answer[field]!.GetValue<long>();
+        return new TriggerStats(N("accepted"), N("delivered"), N("retried"), N("deadLettered"), N("dropped"), N("redelivered"), N("inFlight"), N("outstanding"));
+    }
+
     /// <summary>A new event.</summary>
     public static CloudEvent Event(string type, string? data = null, string? id = null) => new()
     {
@@ -170,9 +210,13 @@ public sealed class EventingTopology : IAsyncLifetime
         foreach (var p in new[] { _broker, _sidecar, _controlPlane })
             if (p is not null) await p.DisposeAsync();
         await _redis.DisposeAsync();
+        if (Traces is not null) await Traces.DisposeAsync();
         try { Directory.Delete(_root, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
+
+/// <summary>One trigger's counters as the broker serves them.</summary>
+public sealed record TriggerStats(long Accepted, long Delivered, long Retried, long DeadLettered, long Dropped, long Redelivered, long InFlight, long Outstanding);
 
 /// <summary>The end-to-end tests share one topology and run one after another.</summary>
 [CollectionDefinition(Name)]

@@ -96,6 +96,39 @@ public sealed class IngressValidationTests : IAsyncLifetime
         Assert.NotEqual(HttpStatusCode.Accepted, response.StatusCode);
     }
 
+    private static readonly string Corpus = Path.Combine(Platform.Testing.Builds.Root, "tests", "corpus", "cloudevents");
+
+    public static TheoryData<string> CorpusFiles => new(Directory.GetFiles(Corpus, "*.http").Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
+
+    /// <summary>
+    /// <c>tests/corpus/cloudevents/*.http</c>: header lines, a blank line, the body. Each is a malformed event (binary,
+    /// structured or batch) and must be a 4xx problem with a reason, never accepted, never a 5xx.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CorpusFiles))]
+    public async Task Every_malformed_event_of_the_corpus_is_a_4xx_problem_with_a_reason(string file)
+    {
+        var text = await File.ReadAllTextAsync(Path.Combine(Corpus, file));
+        var split = text.IndexOf("\n\n", StringComparison.Ordinal);
+        var (head, body) = split < 0 ? (text, "") : (text[..split], text[(split + 2)..]);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/default/default") { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) };
+        foreach (var line in head.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var colon = line.IndexOf(':');
+            var (name, value) = (line[..colon].Trim(), line[(colon + 1)..].Trim());
+            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+                request.Content.Headers.TryAddWithoutValidation(name, value);
+            else
+                request.Headers.TryAddWithoutValidation(name, value);
+        }
+        using var response = await _client.SendAsync(request);
+        var answer = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode is >= 400 and < 500, $"{file}: {(int)response.StatusCode} {answer}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var detail = System.Text.Json.JsonDocument.Parse(answer).RootElement.GetProperty("detail").GetString();
+        Assert.False(string.IsNullOrWhiteSpace(detail), $"{file}: no reason in {answer}");
+    }
+
     [Fact]
     public async Task Before_the_first_routing_table_the_ingress_answers_503_with_retry_after()
     {

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
-using Platform.Broker.Addressing;
 using Platform.Broker.Reconciling;
 using Platform.Broker.Resources;
 using Platform.Broker.Streams;
 using Platform.Broker.Topics;
 using Platform.ControlPlane.Store;
+using Platform.Eventing.Addressing;
 using Platform.Resources.Eventing;
 using Platform.Resources.Flows;
 using Platform.Resources.Meta;
@@ -66,6 +66,55 @@ public class EventingPlanTests
             Assert.Equal("http://127.0.0.1:9/x", ((TriggerStatus)status).SubscriberUri);
             Assert.Single(plan.Table.Brokers[("default", "default")].Triggers);
         }
+    }
+
+    // label; trigger annotations (YAML map); Service status.traffic (YAML) and its PodAutoscalers (name:cc:ready); want max in flight, why, rate
+    public static TheoryData<string, string, string, string, int, string, double?> Limits => new()
+    {
+        { "uri subscriber, no annotation: the default", "{}", "", "", 10, "default", null },
+        { "annotations", "{eventing.platform.dev/max-in-flight: '3', eventing.platform.dev/events-per-second: '2.5'}", "", "", 3, "annotation", 2.5 },
+        { "ksvc at cc 2 with 3 ready replicas caps the default", "{}", "[{revisionName: s-00001, percent: 100}]", "s-00001:2:3", 6, "subscriber capacity", null },
+        { "ksvc at cc 0 (unlimited) leaves the annotation", "{eventing.platform.dev/max-in-flight: '40'}", "[{revisionName: s-00001, percent: 100}]", "s-00001:0:3", 40, "annotation", null },
+        { "ksvc split over two revisions", "{eventing.platform.dev/max-in-flight: '100'}", "[{revisionName: s-00001, percent: 50}, {revisionName: s-00002, percent: 50}]", "s-00001:10:1,s-00002:10:4", 50, "subscriber capacity", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Limits))]
+    public void Trigger_delivery_limits_come_from_its_annotations_and_its_subscribers_capacity(string label, string annotations, string traffic, string autoscalers, int maxInFlight, string why, double? rate)
+    {
+        var cache = new ResourceCache();
+        cache.Apply(EventingKinds.Broker, WatchEventType.Added, Obj(DefaultBroker, "b-uid-0001"));
+        var subscriber = traffic.Length == 0 ? "{uri: 'http://127.0.0.1:9/x'}" : "{ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: s}}";
+        cache.Apply(EventingKinds.Trigger, WatchEventType.Added, Obj($"apiVersion: eventing.knative.dev/v1\nkind: Trigger\nmetadata: {{name: t1, annotations: {annotations}}}\nspec:\n  subscriber: {subscriber}\n", "t1-uid-0001"));
+        if (traffic.Length > 0)
+        {
+            var service = Obj("apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: s}\nspec: {template: {spec: {containers: [{image: x}]}}}\n", "s-uid-0001");
+            service["status"] = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(new { traffic = ResourceSerializer.Default.ReadOne($"apiVersion: serving.knative.dev/v1\nkind: Route\nmetadata: {{name: r}}\nspec: {{traffic: {traffic}}}\n") is Platform.Resources.Serving.Route r ? r.Spec.Traffic : null }, ResourceSerializer.Default.JsonOptions));
+            cache.Apply(EventingKinds.Service, WatchEventType.Added, service);
+            foreach (var pa in autoscalers.Split(','))
+            {
+                var p = pa.Split(':');
+                var obj = Obj($"apiVersion: autoscaling.internal.knative.dev/v1alpha1\nkind: PodAutoscaler\nmetadata: {{name: {p[0]}}}\nspec: {{containerConcurrency: {p[1]}}}\n", p[0] + "-uid");
+                obj["status"] = new JsonObject { ["actualScale"] = int.Parse(p[2]) };
+                cache.Apply(EventingKinds.PodAutoscaler, WatchEventType.Added, obj);
+            }
+        }
+        var plan = EventingPlan.Build(EventingInputs.From(cache), Addresses, TimeSpan.FromSeconds(30), Now, defaultMaxInFlight: 10);
+        var route = plan.Table.Subscribers[TopicNames.Trigger("default", "t1", "t1-uid-0001")];
+        Assert.True((maxInFlight, why, rate) == (route.Limits.MaxInFlight, route.Limits.Why, route.Limits.EventsPerSecond), $"{label}: got {route.Limits}");
+    }
+
+    [Fact]
+    public void A_trigger_with_a_bad_limit_annotation_is_not_ready_and_names_it()
+    {
+        var cache = new ResourceCache();
+        cache.Apply(EventingKinds.Broker, WatchEventType.Added, Obj(DefaultBroker, "b-uid-0001"));
+        cache.Apply(EventingKinds.Trigger, WatchEventType.Added, Obj("apiVersion: eventing.knative.dev/v1\nkind: Trigger\nmetadata: {name: t1, annotations: {eventing.platform.dev/max-in-flight: 'lots'}}\nspec:\n  subscriber: {uri: 'http://127.0.0.1:9/x'}\n", "t1-uid-0001"));
+        var plan = EventingPlan.Build(EventingInputs.From(cache), Addresses, TimeSpan.FromSeconds(30), Now);
+        var ready = plan.Statuses.Single(s => s.Kind == EventingKinds.Trigger).Status.GetCondition(ConditionTypes.Ready)!;
+        Assert.Equal(("False", "InvalidAnnotation"), (ready.Status, ready.Reason));
+        Assert.Contains("metadata.annotations[eventing.platform.dev/max-in-flight]", ready.Message);
+        Assert.Empty(plan.Table.Subscribers);
     }
 
     [Fact]

@@ -203,10 +203,70 @@ public sealed class UpDownTests(PlatformProcess cli, ITestOutputHelper log) : IC
             await process.WaitForExitAsync().WaitAsync(Timeout);
         }
         Assert.NotEmpty(PlatformProcess.ProcessesMentioning(_dir.FullName));
-        var (code, output, _) = await _cli.RunAsync(_dir.FullName, log, Timeout, "down");
+        var (code, output, error) = await _cli.RunAsync(_dir.FullName, log, Timeout, "status");
+        Assert.Equal(1, code);
+        Assert.Contains("the runner of dapr.yaml", error);
+        Assert.Contains("is gone without stopping its apps", error);
+        (code, output, _) = await _cli.RunAsync(_dir.FullName, log, Timeout, "down");
         Assert.Equal(0, code);
         Assert.Contains("the runner of dapr.yaml was gone; killed 4 process(es) it left behind", output);
-        await Task.Delay(500);
+        await Condition.UntilAsync(() => PlatformProcess.ProcessesMentioning(_dir.FullName).Count == 0, Timeout, "no process of the killed runner is left");
+    }
+
+    private JsonElement State()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(StatePath));
+        return doc.RootElement.Clone();
+    }
+
+    private int PidOf(string name) => State().GetProperty("processes").EnumerateArray()
+        .First(p => p.GetProperty("name").GetString() == name).GetProperty("pid").GetInt32();
+
+    private int CrashesOf(string name) => File.Exists(StatePath) && State().TryGetProperty("crashes", out var crashes)
+        ? crashes.EnumerateArray().Where(c => c.GetProperty("name").GetString() == name).Select(c => c.GetProperty("crashes").GetInt32()).FirstOrDefault()
+        : 0;
+
+    [Fact]
+    public async Task A_crashed_app_and_a_crashed_sidecar_are_restarted_and_reported_while_the_rest_keeps_running()
+    {
+        var (alpha, beta) = WriteRunFile();
+        var (code, _, error) = await _cli.RunAsync(_dir.FullName, log, Timeout, "up", "--detach", "--timeout", "60");
+        Assert.True(code == 0, error);
+        var betaApp = PidOf("beta");
+
+        // kill -9 of an app and of another app's sidecar: each is restarted; nothing else is touched.
+        System.Diagnostics.Process.GetProcessById(PidOf("alpha")).Kill();
+        System.Diagnostics.Process.GetProcessById(PidOf("beta (dapr)")).Kill();
+        await Condition.UntilAsync(() => CrashesOf("alpha") == 1 && CrashesOf("beta (dapr)") == 1, Timeout, "both crashes recorded");
+        await Condition.UntilAsync(() => Listening(alpha.App) && Listening(beta.DaprHttp), Timeout, "alpha and beta's sidecar listen again");
+        Assert.Equal(betaApp, PidOf("beta"));
+
+        await Condition.UntilAsync(async () => (await _cli.RunAsync(_dir.FullName, log, Timeout, "status")).Code == 0, Timeout, "status healthy again");
+        var (_, output, _) = await _cli.RunAsync(_dir.FullName, log, Timeout, "status");
+        Assert.Contains("restarted after a crash", output);
+        Assert.Matches(@"alpha[^\w\n]+1[^\w\n]+137", output);
+        Assert.Matches(@"beta \(dapr\)[^\w\n]+1[^\w\n]+137", output);
+        Assert.Equal("Ready", State().GetProperty("phase").GetString());
+
+        (code, output, _) = await _cli.RunAsync(_dir.FullName, log, Timeout, "down");
+        Assert.Equal(0, code);
         Assert.Empty(PlatformProcess.ProcessesMentioning(_dir.FullName));
+    }
+
+    [Fact]
+    public async Task The_next_up_keeps_the_previous_runs_logs()
+    {
+        WriteRunFile();
+        Assert.Equal(0, (await _cli.RunAsync(_dir.FullName, log, Timeout, "up", "--detach", "--timeout", "60")).Code);
+        Assert.Equal(0, (await _cli.RunAsync(_dir.FullName, log, Timeout, "down")).Code);
+        var first = File.ReadAllText(Path.Combine(_dir.FullName, ".platform", "logs", "alpha.log"));
+        Assert.NotEmpty(first);
+
+        Assert.Equal(0, (await _cli.RunAsync(_dir.FullName, log, Timeout, "up", "--detach", "--timeout", "60")).Code);
+        Assert.Equal(0, (await _cli.RunAsync(_dir.FullName, log, Timeout, "down")).Code);
+        var runs = Directory.GetDirectories(Path.Combine(_dir.FullName, ".platform", "logs", "runs"));
+        var previous = Assert.Single(runs);
+        Assert.Equal(first, File.ReadAllText(Path.Combine(previous, "alpha.log")));
+        Assert.True(File.Exists(Path.Combine(previous, "up.log")));
     }
 }

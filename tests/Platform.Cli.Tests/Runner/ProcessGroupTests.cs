@@ -26,13 +26,14 @@ public sealed class ProcessGroupTests : IDisposable
         // Two grandchildren that carry the marker in their command line too ($0 of the inner shells).
         using var child = ChildProcess.Start(Shell("echo $GREETING; sh -c 'sleep 300; :' \"$0\" & sh -c 'sleep 300; :' \"$0\"; :"), l => { lock (lines) lines.Add(l); });
         Assert.True(child.OwnGroup, "setsid is expected on Linux");
-        while (Commands.PlatformProcess.ProcessesMentioning(_marker).Count < 3 || child.LastLines().Count == 0) await Task.Delay(50);
+        await Platform.Testing.Condition.UntilAsync(() => Commands.PlatformProcess.ProcessesMentioning(_marker).Count >= 3 && child.LastLines().Count > 0,
+            TimeSpan.FromSeconds(30), "the group's three processes run and the first wrote its line");
 
         await child.StopAsync(TimeSpan.FromSeconds(5));
         Assert.True(child.Exited.IsCompleted);
         Assert.Equal(["hello"], child.LastLines());
-        await Task.Delay(200);
-        Assert.Empty(Commands.PlatformProcess.ProcessesMentioning(_marker));
+        // SIGKILL is delivered asynchronously: gone within a deadline.
+        await Platform.Testing.Condition.UntilAsync(() => Commands.PlatformProcess.ProcessesMentioning(_marker).Count == 0, TimeSpan.FromSeconds(10), "no process of the group is left");
     }
 
     [Fact]
@@ -64,7 +65,7 @@ public sealed class ProcessGroupTests : IDisposable
         Assert.Equal(state.Processes, read.Processes);
         Assert.False(RunStateStore.RunnerAlive(read));
 
-        Assert.Equal(1, RunStateStore.KillLeftovers(read));
+        Assert.Equal(1, RunStateStore.KillLeftovers(read, _dir.FullName));
         await child.Exited.WaitAsync(TimeSpan.FromSeconds(10));
         store.Delete();
         Assert.Null(store.Read());

@@ -30,6 +30,7 @@ public sealed partial class DefinedOnceTests
         "RevisionKey", "RevisionStat", "RouteTable", "RevisionRoute", "ServiceRoute", "EndpointsUpdate",
         "ResourceKind", "ResourceKinds", "IResourceStore", "ResourceEvent", "ResourceError", "ResourceException", "StoredObject",
         "FieldError", "HttpResourceStore", "KubernetesResourceStore", "ResourceInformer", "FakeKubernetesApi",
+        "Addresses", "ProtectedDestinations",
     ];
 
     [Theory]

@@ -170,7 +170,7 @@ public class ResourceDefaulterTests
     public void Ping_source_gets_schedule_timezone_and_content_type()
     {
         var ping = Defaulter.Default(Serializer.ReadOne<PingSource>("apiVersion: sources.knative.dev/v1\nkind: PingSource\nmetadata: {name: p}\nspec: {data: '{}', sink: {uri: 'http://a'}}"));
-        Assert.Equal(("* * * * *", "UTC", "application/json"), (ping.Spec.Schedule, ping.Spec.Timezone, ping.Spec.ContentType));
+        Assert.Equal(("* * * * *", null, "application/json"), (ping.Spec.Schedule, ping.Spec.Timezone, ping.Spec.ContentType));
         var sample = Defaulter.Default((PingSource)Manifest.Read("ping-source.yaml")[0]);
         Assert.Equal(("*/1 * * * *", "Europe/Paris"), (sample.Spec.Schedule, sample.Spec.Timezone));
         Assert.Equal("/apis/v1/namespaces/default/pingsources/test-ping-source", sample.EventSource());

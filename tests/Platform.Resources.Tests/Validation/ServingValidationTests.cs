@@ -65,6 +65,9 @@ public class ServingValidationTests
     [InlineData(SvcNoName + "metadata: {name: hello, labels: {app: 'a b'}}\n" + Spec + "{" + Ok + "}}}", "metadata.labels[app]: must be empty or letters, digits, '-', '_' or '.', starting and ending with a letter or digit")]
     [InlineData(SvcNoName + "metadata: {name: hello, labels: {'-bad': x}}\n" + Spec + "{" + Ok + "}}}", "metadata.labels[-bad]: key must be a qualified name: an optional DNS prefix and '/', then 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit")]
     [InlineData(Svc + "spec: {template: {metadata: {annotations: {autoscaling.knative.dev/min-scale: '-1'}}, spec: {" + Ok + "}}}", "spec.template.metadata.annotations[autoscaling.knative.dev/min-scale]: must be an integer >= 0")]
+    [InlineData(Svc + "spec: {template: {metadata: {annotations: {autoscaling.knative.dev/class: hpa.autoscaling.knative.dev}}, spec: {" + Ok + "}}}", "spec.template.spec.containers[0].resources.requests.cpu: required with class hpa.autoscaling.knative.dev and metric cpu: CPU utilization is measured against the request")]
+    [InlineData(Svc + "spec: {template: {metadata: {annotations: {autoscaling.knative.dev/class: hpa.autoscaling.knative.dev, autoscaling.knative.dev/metric: memory}}, spec: {" + Ok + "}}}", "spec.template.metadata.annotations[autoscaling.knative.dev/target]: required with metric memory: MiB per replica")]
+    [InlineData(Svc + "spec: {template: {metadata: {annotations: {autoscaling.knative.dev/class: hpa.autoscaling.knative.dev, autoscaling.knative.dev/metric: rps}}, spec: {" + Ok + "}}}", "spec.template.metadata.annotations[autoscaling.knative.dev/metric]: rps requires class kpa.autoscaling.knative.dev; the HPA class scales on cpu or memory")]
     public void Service_errors(string yaml, string expected)
     {
         Assert.Contains(expected, Manifest.Errors(yaml));
@@ -136,6 +139,17 @@ public class ServingValidationTests
         {
             Assert.Empty(ResourceAdmission.Knative.Create(resource).Errors);
         }
+    }
+
+    [Fact]
+    public void The_hpa_class_with_a_cpu_request_or_a_memory_target_is_valid()
+    {
+        foreach (var yaml in new[]
+        {
+            Svc + "spec: {template: {metadata: {annotations: {autoscaling.knative.dev/class: hpa.autoscaling.knative.dev, autoscaling.knative.dev/target: '50'}}, spec: {containers: [{image: x, resources: {requests: {cpu: 250m}}}]}}}",
+            Svc + "spec: {template: {metadata: {annotations: {autoscaling.knative.dev/class: hpa.autoscaling.knative.dev, autoscaling.knative.dev/metric: memory, autoscaling.knative.dev/target: '128'}}, spec: {" + Ok + "}}}",
+        })
+            Assert.Empty(Manifest.Errors(yaml));
     }
 
     [Fact]

@@ -90,6 +90,20 @@ public sealed class ApplyTests : IAsyncLifetime
         Assert.Empty((await _host.Store.ListAsync(ApiHost.Service, null)).Items);
     }
 
+    [Theory]
+    [InlineData("serving.knative.dev/v2", "Service", "[1].apiVersion", "use serving.knative.dev/v1")]
+    [InlineData("eventing.knative.dev/v1", "Gadget", "[1].kind", "no kind \"Gadget\"")]
+    public async Task An_unknown_kind_or_version_is_reported_at_the_field_that_is_wrong_and_nothing_is_applied(string apiVersion, string kind, string field, string message)
+    {
+        var manifest = Manifest.Split("---")[0] + $"---\napiVersion: {apiVersion}\nkind: {kind}\nmetadata:\n  name: x\n";
+        var response = await _host.SendAsync(HttpMethod.Post, Apply, manifest, "application/yaml");
+        Assert.Equal((HttpStatusCode)422, response.StatusCode);
+        var cause = (await ApiHost.ReadAsync(response))["details"]!["causes"]![0]!.AsObject();
+        Assert.Equal(field, cause.Str("field"));
+        Assert.Contains(message, cause.Str("message"));
+        Assert.Empty((await _host.Store.ListAsync(ApiHost.Service, null)).Items);
+    }
+
     [Fact]
     public async Task Apply_with_a_stale_resourceVersion_is_refused_whole()
     {

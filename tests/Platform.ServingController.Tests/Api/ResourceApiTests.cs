@@ -99,6 +99,20 @@ public sealed class ResourceApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 
+    [Theory]
+    [InlineData("GET", "/apis/serving.knative.dev/v1/namespaces/Not_Valid/services")]
+    [InlineData("GET", "/apis/serving.knative.dev/v1/namespaces/-x/services/hello")]
+    [InlineData("DELETE", "/apis/serving.knative.dev/v1/namespaces/UPPER/services/hello")]
+    public async Task A_namespace_that_no_object_can_have_is_400_naming_it(string method, string path)
+    {
+        using var response = await _host.SendAsync(new HttpMethod(method), path);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var status = await ApiHost.ReadAsync(response);
+        Assert.Equal("BadRequest", status.Str("reason"));
+        Assert.Contains("namespace \"", status.Str("message"));
+        Assert.Equal("metadata.namespace", status["details"]!["causes"]![0]!.AsObject().Str("field"));
+    }
+
     [Fact]
     public async Task Replace_with_stale_resourceVersion_is_409_conflict_and_with_current_succeeds()
     {

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Platform.Resources.Crds;
+using Platform.Testing;
 using Platform.Testing.Kubernetes;
 
 namespace Platform.ServingController.Tests.Kubernetes;
@@ -13,7 +15,12 @@ public sealed class KubernetesModeTests : IAsyncLifetime
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("platform-sc-kube-");
     private FakeKubernetesApi _api = null!;
 
-    public async Task InitializeAsync() => _api = await FakeKubernetesApi.StartAsync();
+    public async Task InitializeAsync()
+    {
+        _api = await FakeKubernetesApi.StartAsync();
+        // The chart's CRDs: without them the controller waits (and says which is missing).
+        foreach (var crd in CustomResourceDefinitions.Knative()) _api.SeedCluster("apiextensions.k8s.io/v1/customresourcedefinitions", crd);
+    }
 
     public async Task DisposeAsync()
     {
@@ -35,13 +42,9 @@ public sealed class KubernetesModeTests : IAsyncLifetime
         service["spec"]!["template"]!["spec"]!["containers"]![0] = new JsonObject { ["command"] = new JsonArray("sleep"), ["args"] = new JsonArray("30") };
         _api.Seed("serving.knative.dev/v1/services", service);
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (_api.Stored("autoscaling.internal.knative.dev/v1alpha1/podautoscalers", "default", "hello-00001") is null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the reconcilers did not create the PodAutoscaler in the cluster; calls: " +
-                string.Join(" | ", _api.Calls.TakeLast(20).Select(c => $"{c.Method} {c.Path}{c.Query}")));
-            await Task.Delay(50);
-        }
+        await Condition.UntilAsync(() => _api.Stored("autoscaling.internal.knative.dev/v1alpha1/podautoscalers", "default", "hello-00001") is not null,
+            TimeSpan.FromSeconds(30), "the reconcilers create the PodAutoscaler in the cluster; calls: " +
+            string.Join(" | ", _api.Calls.TakeLast(20).Select(c => $"{c.Method} {c.Path}{c.Query}")));
         Assert.NotNull(_api.Stored("serving.knative.dev/v1/configurations", "default", "hello"));
         Assert.NotNull(_api.Stored("serving.knative.dev/v1/routes", "default", "hello"));
         Assert.NotNull(_api.Stored("serving.knative.dev/v1/revisions", "default", "hello-00001"));

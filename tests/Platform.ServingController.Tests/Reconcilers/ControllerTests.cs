@@ -48,6 +48,8 @@ public sealed class ControllerTests
         {
             var service = await host.Store.CreateAsync(ApiHost.Service, Hello("World"));
             await Until(host, async () => await host.Store.GetAsync(ApiHost.Revision, "default", "hello-00001") is not null, "hello-00001 created");
+            // The Service's Route is created beside its Configuration, not necessarily before the revision.
+            await Until(host, async () => await host.Store.GetAsync(ApiHost.Route, "default", "hello") is not null, "the route created");
             var configuration = (await host.Store.GetAsync(ApiHost.Configuration, "default", "hello"))!;
             var route = (await host.Store.GetAsync(ApiHost.Route, "default", "hello"))!;
             Assert.Equal(service.Uid(), configuration.Metadata()!["ownerReferences"]![0]!["uid"]!.GetValue<string>());
@@ -77,6 +79,14 @@ public sealed class ControllerTests
                 }
             }
             await Until(host, async () => await host.Store.GetAsync(ApiHost.Revision, "default", "hello-00002") is not null, "hello-00002 created");
+
+            // Routing state, as Knative labels it (no replica gets ready here, so no route sends traffic): the newest
+            // revision is pending, the one it replaced is in reserve since now, the time GC reads as its last activity.
+            await Until(host, async () => RoutingState(await host.Store.GetAsync(ApiHost.Revision, "default", "hello-00001")) == "reserve", "hello-00001 in reserve");
+            await Until(host, async () => RoutingState(await host.Store.GetAsync(ApiHost.Revision, "default", "hello-00002")) == "pending", "hello-00002 pending");
+            var reserve = (await host.Store.GetAsync(ApiHost.Revision, "default", "hello-00001"))!;
+            var modified = DateTimeOffset.Parse(reserve.Metadata()!["annotations"]!["serving.knative.dev/routingStateModified"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(modified, DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow.AddMinutes(1));
         }
 
         // A restarted controller over the same state converges on the same objects, creating nothing new.
@@ -129,6 +139,8 @@ public sealed class ControllerTests
         if (!response.IsSuccessStatusCode) return null;
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["desired"]!.GetValue<int>();
     }
+
+    private static string? RoutingState(JsonObject? revision) => revision?.Labels().GetValueOrDefault("serving.knative.dev/routingState");
 
     private static async Task Until(ApiHost host, Func<Task<bool>> condition, string what)
     {

@@ -17,7 +17,8 @@ public sealed class ReconcileQueueTests
         var key = new ObjectKey("default", "broken-00001");
 
         queue.Add(key);
-        await Until(() => Volatile.Read(ref calls) == 1);
+        // The failure is counted when the call throws, its back-off a moment later: wait for both.
+        await Until(() => Volatile.Read(ref calls) == 1 && queue.BackingOff == 1);
         // Its own workload's status changes and the resync keep adding it: nothing runs before the 100 ms back-off.
         for (var i = 0; i < 100; i++) queue.Add(key);
         await Task.Yield();
@@ -25,7 +26,7 @@ public sealed class ReconcileQueueTests
         Assert.Equal(1, queue.BackingOff);
 
         time.Advance(TimeSpan.FromMilliseconds(100));
-        await Until(() => Volatile.Read(ref calls) == 2);
+        await Until(() => Volatile.Read(ref calls) == 2 && queue.BackingOff == 1);
         // Second failure: 200 ms.
         for (var i = 0; i < 100; i++) queue.Add(key);
         time.Advance(TimeSpan.FromMilliseconds(150));

@@ -100,14 +100,21 @@ public sealed class RouteBuilderTests
         var r2 = Revision("hello-00002");
         r2.Spec.ContainerConcurrency = 5;
         r2.Spec.TimeoutSeconds = 30;
+        r2.Spec.ResponseStartTimeoutSeconds = 10;
+        r2.Spec.IdleTimeoutSeconds = 0;
+        r1.Spec.IdleTimeoutSeconds = 20;
         var revisions = new Dictionary<(string, string), Platform.Resources.Serving.Revision> { [("default", "hello-00001")] = r1, [("default", "hello-00002")] = r2 };
         var table = RouteTableBuilder.Build([pending, dangling, hello], revisions,
-            (ns, name) => name == "hello-00001" ? ["127.0.0.1:41000"] : []);
+            (ns, name) => name == "hello-00001" ? new() { Endpoints = ["127.0.0.1:41000"], Mode = "Serve" } : new() { Endpoints = [], Failure = "ExitCode3: exited", Mode = "Proxy" });
         var service = Assert.Single(table.Services!);
         Assert.Equal(("default", "hello", null), (service.Namespace, service.Name, service.Visibility));
         Assert.Equal("hello-00001:50:|hello-00002:50:candidate", string.Join("|", service.Traffic!.Select(t => $"{t.RevisionName}:{t.Percent}:{t.Tag}")));
         Assert.Equal(2, table.Revisions!.Count);
         Assert.Equal(["127.0.0.1:41000"], table.Revisions[0].Endpoints);
-        Assert.Equal((5, (int?)30), (table.Revisions[1].ContainerConcurrency, table.Revisions[1].TimeoutSeconds));
+        Assert.Equal((null, "ExitCode3: exited"), (table.Revisions[0].Failure, table.Revisions[1].Failure));
+        Assert.Equal(("Serve", "Proxy"), (table.Revisions[0].Mode, table.Revisions[1].Mode));
+        Assert.Equal((5, (int?)30, (int?)10, (int?)null), (table.Revisions[1].ContainerConcurrency, table.Revisions[1].TimeoutSeconds,
+            table.Revisions[1].ResponseStartTimeoutSeconds, table.Revisions[1].IdleTimeoutSeconds));
+        Assert.Equal((int?)20, table.Revisions[0].IdleTimeoutSeconds);
     }
 }

@@ -40,6 +40,34 @@ public sealed class SidecarOptionsTests
     }
 
     [Theory]
+    [InlineData(null, 4L * 1024 * 1024)] // daprd's default
+    [InlineData("16Mi", 16L * 1024 * 1024)]
+    [InlineData("512Ki", 512L * 1024)]
+    [InlineData("1Gi", 1L << 30)]
+    [InlineData("2M", 2_000_000L)]
+    [InlineData("4096", 4096L)]
+    public void Max_body_size_takes_daprd_quantities(string? value, long bytes)
+    {
+        string[] args = ["--app-id", "a", "--dapr-http-port", "1", "--dapr-grpc-port", "2"];
+        var (o, errors) = Parse(value is null ? args : [.. args, "--max-body-size", value]);
+        Assert.Empty(errors);
+        Assert.Equal(bytes, o!.MaxBodySize);
+    }
+
+    [Theory]
+    [InlineData("lots")]
+    [InlineData("0")]
+    [InlineData("-1Mi")]
+    [InlineData("4Ti")]
+    [InlineData("99999999999Gi")]
+    public void A_bad_max_body_size_names_the_flag(string value)
+    {
+        var (o, errors) = Parse(["--app-id", "a", "--dapr-http-port", "1", "--dapr-grpc-port", "2", "--max-body-size", value]);
+        Assert.Null(o);
+        Assert.Contains(errors, e => e.StartsWith($"--max-body-size: '{value}' is not a size", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("--app-id: is required", "--dapr-http-port", "1", "--dapr-grpc-port", "2")]
     [InlineData("--dapr-grpc-port: must differ", "--app-id", "a", "--dapr-http-port", "1", "--dapr-grpc-port", "1")]
     [InlineData("--app-protocol: 'grpc' is not supported", "--app-id", "a", "--dapr-http-port", "1", "--dapr-grpc-port", "2", "--app-protocol", "grpc")]

@@ -206,4 +206,63 @@ public sealed class RedisPubSubTests(PubSubTopology topology) : IClassFixture<Pu
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("ERR_MALFORMED_REQUEST", await bad.Content.ReadAsStringAsync());
     }
+
+    [SkippableFact]
+    public async Task Oversized_bodies_and_unsound_cloud_events_are_refused_and_nothing_is_appended()
+    {
+        topology.Redis.SkipIfUnavailable();
+        using var http = topology.Publisher.CreateHttpClient();
+        var topic = Key("refused");
+        var big = new byte[5 * 1024 * 1024];
+        Array.Fill(big, (byte)'a');
+
+        // Above daprd's default 4 MiB: 413 whether the length is declared or the body is chunked.
+        using (var declared = await http.PostAsync($"/v1.0/publish/pubsub/{topic}", new ByteArrayContent(big)))
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, declared.StatusCode);
+            Assert.Contains("ERR_BODY_TOO_LARGE", await declared.Content.ReadAsStringAsync());
+        }
+        using (var chunkedContent = new StreamContent(new MemoryStream(big)))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1.0/publish/pubsub/{topic}") { Content = chunkedContent };
+            request.Headers.TransferEncodingChunked = true;
+            using var chunked = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunked.StatusCode);
+            Assert.Contains("ERR_BODY_TOO_LARGE", await chunked.Content.ReadAsStringAsync());
+        }
+
+        // application/cloudevents+json that is not a sound CloudEvent: 400 naming the attribute.
+        foreach (var (body, why) in new[]
+        {
+            ("""{"id":"1",""", "body: not valid JSON"),
+            ("[1]", "body: a structured CloudEvent is a JSON object"),
+            ("""{"id":7,"source":"s","type":"t"}""", "id: must be a string"),
+            ("""{"specversion":"2.0","id":"1","source":"s","type":"t"}""", "specversion"),
+        })
+        {
+            using var content = new StringContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/cloudevents+json");
+            using var refused = await http.PostAsync($"/v1.0/publish/pubsub/{topic}", content);
+            var text = await refused.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("ERR_PUBSUB_CLOUD_EVENTS_SER", text);
+            Assert.Contains(why, text);
+        }
+
+        // The gRPC API refuses the same, with gRPC codes.
+        using var client = topology.Publisher.CreateClient();
+        var tooLarge = await Assert.ThrowsAsync<Dapr.DaprException>(() => client.PublishByteEventAsync("pubsub", topic, big, "application/octet-stream"));
+        Assert.Equal(global::Grpc.Core.StatusCode.ResourceExhausted, Assert.IsType<global::Grpc.Core.RpcException>(tooLarge.InnerException).StatusCode);
+        var unsound = await Assert.ThrowsAsync<Dapr.DaprException>(() => client.PublishByteEventAsync("pubsub", topic, Encoding.UTF8.GetBytes("[1]"), "application/cloudevents+json"));
+        var rpc = Assert.IsType<global::Grpc.Core.RpcException>(unsound.InnerException);
+        Assert.Equal(global::Grpc.Core.StatusCode.InvalidArgument, rpc.StatusCode);
+        Assert.Contains("ERR_PUBSUB_CLOUD_EVENTS_SER", rpc.Status.Detail);
+
+        // Nothing reached the topic; a body at the limit still goes through.
+        await using var redis = topology.Redis.Connect();
+        Assert.False(await redis.GetDatabase().KeyExistsAsync(topic));
+        using (var atLimit = await http.PostAsync($"/v1.0/publish/pubsub/{topic}?metadata.rawPayload=true", new ByteArrayContent(new byte[4 * 1024 * 1024])))
+            Assert.Equal(HttpStatusCode.NoContent, atLimit.StatusCode);
+        Assert.Equal(1, await redis.GetDatabase().StreamLengthAsync(topic));
+    }
 }

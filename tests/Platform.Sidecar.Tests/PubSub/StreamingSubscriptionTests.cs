@@ -139,4 +139,27 @@ public sealed class StreamingSubscriptionTests(RedisServer redis) : IClassFixtur
         Assert.Equal(StatusCode.InvalidArgument, error2.StatusCode);
         Assert.Contains("initial_request", error2.Status.Detail);
     }
+
+    [SkippableFact]
+    public async Task A_body_that_is_not_the_methods_protobuf_message_is_InvalidArgument_on_the_wire()
+    {
+        redis.SkipIfUnavailable();
+        // A length-prefixed gRPC frame whose 5 bytes cannot be a PublishEventRequest (a truncated field).
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{_sidecar.GrpcPort}/dapr.proto.runtime.v1.Dapr/PublishEvent")
+        {
+            Version = System.Net.HttpVersion.Version20, // h2c with prior knowledge, as gRPC clients speak to a sidecar
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent([0, 0, 0, 0, 5, 0xff, 0xff, 0xff, 0xff, 0xff]),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        using var response = await http.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+        var status = response.Headers.TryGetValues("grpc-status", out var h) ? h.First()
+            : response.TrailingHeaders.TryGetValues("grpc-status", out var t) ? t.First() : null;
+        Assert.True(status == "3", $"InvalidArgument, not Unknown; got HTTP/{response.Version} {(int)response.StatusCode}, headers {response.Headers}, trailers {response.TrailingHeaders}");
+        var message = response.Headers.TryGetValues("grpc-message", out var m) ? m.First() : string.Join("", response.TrailingHeaders.GetValues("grpc-message"));
+        Assert.Contains("not a valid PublishEventRequest", Uri.UnescapeDataString(message));
+    }
 }

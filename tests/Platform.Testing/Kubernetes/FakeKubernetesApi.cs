@@ -24,7 +24,7 @@ namespace Platform.Testing.Kubernetes;
 /// dropped that version). Names in <see cref="Refuse"/> are refused with 422, as an admission webhook would.
 /// Every request is recorded.
 /// </summary>
-public sealed class FakeKubernetesApi : IAsyncDisposable
+public sealed partial class FakeKubernetesApi : IAsyncDisposable
 {
     /// <summary>One request the fake answered.</summary>
     public sealed record Call(string Method, string Path, string Query, string? ContentType, string Body, string? Authorization);
@@ -47,6 +47,21 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
     /// <summary>Object names refused with 422 and a cause on <c>spec</c> (the value is the reason).</summary>
     public ConcurrentDictionary<string, string> Refuse { get; } = new();
+
+    /// <summary>
+    /// Resources (<c>group/version/plural</c>, <c>v1/services</c> for the core group) the cluster does not serve, as
+    /// when their CRD is not installed: every path of theirs answers 404 as the API server does.
+    /// </summary>
+    public ConcurrentDictionary<string, bool> NotInstalled { get; } = new();
+
+    /// <summary>
+    /// <c>(verb, resource)</c> pairs the caller may not do (verb <c>create</c>, <c>update</c>, <c>get</c>, <c>list</c>,
+    /// <c>watch</c>, <c>patch</c>, <c>delete</c>): 403 Forbidden, with RBAC's message.
+    /// </summary>
+    public ConcurrentDictionary<(string Verb, string Resource), bool> Forbid { get; } = new();
+
+    /// <summary>Writes (PUT/PATCH) of a resource that answer 409 Conflict before they are let through, as a concurrent writer would cause.</summary>
+    public ConcurrentDictionary<string, int> ConflictsAhead { get; } = new();
 
     /// <summary>Leave <c>apiVersion</c>/<c>kind</c> out of list items (clients must fill them in). Default false.</summary>
     public bool OmitListItemKinds { get; set; }
@@ -82,6 +97,19 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             (HttpContext c, string group, string version, string ns, string plural) => fake.CollectionAsync(c, $"{group}/{version}/{plural}", ns));
         app.Map("/apis/{group}/{version}/{plural}",
             (HttpContext c, string group, string version, string plural) => fake.CollectionAsync(c, $"{group}/{version}/{plural}", null));
+        // Cluster-scoped objects (CustomResourceDefinitions), stored under the namespace "".
+        app.Map("/apis/{group}/{version}/{plural}/{name}",
+            (HttpContext c, string group, string version, string plural, string name) => fake.ObjectAsync(c, $"{group}/{version}/{plural}", "", name, status: false));
+        // The core group (Services, Pods): resource "v1/{plural}".
+        app.Map("/api/v1/namespaces/{ns}/{plural}/{name}/status",
+            (HttpContext c, string ns, string plural, string name) => fake.ObjectAsync(c, $"v1/{plural}", ns, name, status: true));
+        app.Map("/api/v1/namespaces/{ns}/{plural}/{name}",
+            (HttpContext c, string ns, string plural, string name) => fake.ObjectAsync(c, $"v1/{plural}", ns, name, status: false));
+        app.Map("/api/v1/namespaces/{ns}/{plural}",
+            (HttpContext c, string ns, string plural) => fake.CollectionAsync(c, $"v1/{plural}", ns));
+        app.Map("/api/v1/{plural}",
+            (HttpContext c, string plural) => fake.CollectionAsync(c, $"v1/{plural}", null));
+        fake.MapAuthorization(app);
         await app.StartAsync();
         fake.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return fake;
@@ -123,6 +151,46 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             Commit(resource, "ADDED", copy);
         }
         return (JsonObject)copy.DeepClone();
+    }
+
+    /// <summary>Stores a cluster-scoped object (a CustomResourceDefinition) under <paramref name="resource"/>.</summary>
+    public JsonObject SeedCluster(string resource, JsonObject obj)
+    {
+        var copy = (JsonObject)obj.DeepClone();
+        lock (_lock)
+        {
+            Stamp(copy, "", generation: 1, created: true);
+            Metadata(copy).Remove("namespace");
+            CommitAt(resource, "", "ADDED", copy);
+        }
+        return (JsonObject)copy.DeepClone();
+    }
+
+    /// <summary>Replaces the status of a stored object, as the controller that owns it (Kubernetes' deployment controller) would.</summary>
+    public JsonObject SetStatus(string resource, string ns, string name, JsonObject status)
+    {
+        lock (_lock)
+        {
+            var stored = _objects.GetValueOrDefault(Key(resource, ns, name)) ?? throw new InvalidOperationException($"{resource} {ns}/{name} is not stored");
+            var next = (JsonObject)stored.DeepClone();
+            next["status"] = status.DeepClone();
+            Stamp(next, ns, stored["metadata"]?["generation"]?.GetValue<long>() ?? 1, created: false);
+            Commit(resource, "MODIFIED", next);
+            return (JsonObject)next.DeepClone();
+        }
+    }
+
+    /// <summary>Deletes a stored object (as another client, or the garbage collector, would); false when absent.</summary>
+    public bool Remove(string resource, string ns, string name)
+    {
+        lock (_lock)
+        {
+            if (!_objects.Remove(Key(resource, ns, name), out var current)) return false;
+            Metadata(current)["resourceVersion"] = (++_version).ToString(CultureInfo.InvariantCulture);
+            _history.Add(new Change(_version, resource, ns, "DELETED", (JsonObject)current.DeepClone()));
+            Signal();
+            return true;
+        }
     }
 
     /// <summary>The stored object, or null.</summary>
@@ -182,6 +250,8 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     private async Task CollectionAsync(HttpContext c, string resource, string? ns)
     {
         var body = await RecordAsync(c);
+        var verb = HttpMethods.IsGet(c.Request.Method) ? (c.Request.Query["watch"] == "true" ? "watch" : "list") : "create";
+        if (await RefusedAsync(c, verb, resource, ns)) return;
         if (HttpMethods.IsGet(c.Request.Method))
         {
             if (c.Request.Query["watch"] == "true") await WatchAsync(c, resource, ns);
@@ -313,6 +383,15 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     private async Task ObjectAsync(HttpContext c, string resource, string ns, string name, bool status)
     {
         var body = await RecordAsync(c);
+        var verb = c.Request.Method switch { "GET" => "get", "PUT" => "update", "PATCH" => "patch", "DELETE" => "delete", _ => c.Request.Method.ToLowerInvariant() };
+        if (await RefusedAsync(c, verb, resource, ns)) return;
+        if (verb is "update" or "patch" && ConflictsAhead.TryGetValue(resource, out var ahead) && ahead > 0)
+        {
+            ConflictsAhead[resource] = ahead - 1;
+            await Write(c, 409, Status(409, "Conflict",
+                $"Operation cannot be fulfilled on {Plural(resource)} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"));
+            return;
+        }
         var key = Key(resource, ns, name);
         JsonObject? current;
         lock (_lock) current = _objects.GetValueOrDefault(key)?.DeepClone() as JsonObject;
@@ -334,7 +413,8 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
                     _history.Add(new Change(_version, resource, ns, "DELETED", (JsonObject)current.DeepClone()));
                     Signal();
                 }
-                await Write(c, 200, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Success" });
+                // Core Services answer with the deleted object (the API server's ReturnDeletedObject), the rest with a Status.
+                await Write(c, 200, resource == "v1/services" ? current : new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Success" });
                 return;
             case "PUT":
                 {
@@ -423,10 +503,12 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         return next;
     }
 
-    private void Commit(string resource, string type, JsonObject obj)
+    private void Commit(string resource, string type, JsonObject obj) =>
+        CommitAt(resource, Str(Metadata(obj), "namespace") ?? "default", type, obj);
+
+    private void CommitAt(string resource, string ns, string type, JsonObject obj)
     {
         var metadata = Metadata(obj);
-        var ns = Str(metadata, "namespace") ?? "default";
         _objects[Key(resource, ns, Str(metadata, "name") ?? "")] = obj;
         _history.Add(new Change(long.Parse(Str(metadata, "resourceVersion")!, CultureInfo.InvariantCulture), resource, ns, type, (JsonObject)obj.DeepClone()));
         Signal();
@@ -475,12 +557,29 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         }
         : null;
 
+    // Not installed (404, as for a kind without its CRD), then RBAC (403).
+    private async Task<bool> RefusedAsync(HttpContext c, string verb, string resource, string? ns)
+    {
+        if (NotInstalled.ContainsKey(resource))
+        {
+            await Write(c, 404, Status(404, "NotFound", "the server could not find the requested resource"));
+            return true;
+        }
+        if (!Forbid.ContainsKey((verb, resource))) return false;
+        var parts = resource.Split('/');
+        var group = parts.Length == 2 ? "" : parts[0];
+        await Write(c, 403, Status(403, "Forbidden",
+            $"{Plural(resource)} is forbidden: User \"system:serviceaccount:platform-system:serving-controller\" cannot {verb} resource \"{parts[^1]}\" in API group \"{group}\"" +
+            (string.IsNullOrEmpty(ns) ? " at the cluster scope" : $" in the namespace \"{ns}\"")));
+        return true;
+    }
+
     private static bool DryRun(HttpContext c) => c.Request.Query["dryRun"] == "All";
 
     private static string Plural(string resource)
     {
         var parts = resource.Split('/');
-        return $"{parts[^1]}.{parts[0]}";
+        return parts.Length == 2 ? parts[1] : $"{parts[^1]}.{parts[0]}";
     }
 
     private static JsonObject? Parse(string body)

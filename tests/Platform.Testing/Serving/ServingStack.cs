@@ -14,6 +14,18 @@ public sealed record ServingStackOptions
 
     /// <summary><c>Autoscaler:Defaults:TickInterval</c>, the decision interval; 1 s by default.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// <c>DAPR_API_TOKEN</c> and <c>APP_API_TOKEN</c> for every app and sidecar (as a user sets them before
+    /// <c>platform up</c>); null for none.
+    /// </summary>
+    public string? ApiToken { get; init; }
+
+    /// <summary>Redis with an append-only file, as <c>platform up</c> runs it (for fault tests that restart Redis).</summary>
+    public bool RedisAppendOnly { get; init; }
+
+    /// <summary>Variables for every app (dapr.yaml's <c>common.env</c>), e.g. an OTLP receiver's <c>OTEL_*</c>.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>
@@ -28,7 +40,7 @@ public sealed record ServingStackOptions
 /// </summary>
 public class ServingStack : IAsyncLifetime
 {
-    private readonly RedisServer _redis = new();
+    private RedisServer? _redisServer;
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "platform-e2e-" + Guid.NewGuid().ToString("N")[..8]);
 
     /// <summary>The repository root (the folder holding Platform.sln).</summary>
@@ -43,8 +55,40 @@ public class ServingStack : IAsyncLifetime
     /// <summary>The activator's main port: requests with <c>Host: {service}.{namespace}.localhost</c>.</summary>
     public int ActivatorPort { get; private set; }
 
+    /// <summary>The serving-controller's sidecar HTTP port (Dapr API).</summary>
+    public int ControllerDaprHttpPort { get; private set; }
+
+    /// <summary>The activator's loopback control port (its Dapr app port: route table, endpoints, stats).</summary>
+    public int ActivatorControlPort { get; private set; }
+
+    /// <summary>The serving-controller's Prometheus port (<c>Telemetry:MetricsPort</c>).</summary>
+    public int ControllerMetricsPort { get; private set; }
+
+    /// <summary>The activator's Prometheus port.</summary>
+    public int ActivatorMetricsPort { get; private set; }
+
+    /// <summary>The autoscaler's Prometheus port.</summary>
+    public int AutoscalerMetricsPort { get; private set; }
+
     /// <summary>The autoscaler's HTTP port (<c>GET /revisions/{ns}/{name}/scale</c>).</summary>
     public int AutoscalerPort { get; private set; }
+
+    /// <summary>The control-plane API's read-write token, which <c>platform up</c> generated (read once it ran).</summary>
+    public string ApiToken => File.ReadAllText(Path.Combine(PlatformDirectory, "api-token")).Trim();
+
+    /// <summary>The control-plane API's read-only token.</summary>
+    public string ReadOnlyApiToken => File.ReadAllText(Path.Combine(PlatformDirectory, "api-token.readonly")).Trim();
+
+    /// <summary>The token the sidecars send their apps (<c>APP_API_TOKEN</c>), which the activator's control port requires.</summary>
+    public string AppApiToken => Options.ApiToken ?? File.ReadAllText(Path.Combine(PlatformDirectory, "app-api-token")).Trim();
+
+    /// <summary>A client that sends the read-write token (for the API and the controller's <c>/workloads</c>).</summary>
+    public HttpClient ApiClient(TimeSpan? timeout = null)
+    {
+        var http = new HttpClient { Timeout = timeout ?? TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiToken);
+        return http;
+    }
 
     /// <summary>Base URL of the serving-controller.</summary>
     public string Server => $"http://127.0.0.1:{ControllerPort}";
@@ -59,26 +103,48 @@ public class ServingStack : IAsyncLifetime
     public string AutoscaleSample => Bin("samples/autoscale", "autoscale.dll");
 
     /// <summary>Why the stack cannot run here (no redis-server), or null.</summary>
-    public string? Unavailable => _redis.Unavailable;
+    public string? Unavailable => Redis.Unavailable;
+
+    /// <summary>The Redis the stack's components use (created with <see cref="Options"/>).</summary>
+    public RedisServer Redis => _redisServer ??= new RedisServer { AppendOnly = Options.RedisAppendOnly };
+
+    /// <summary>The generated dapr.yaml <c>platform up</c> runs (for <c>status -f</c>, <c>down -f</c>).</summary>
+    public string RunFile => Path.Combine(_dir, "dapr.yaml");
+
+    /// <summary>The run's <c>.platform</c> folder (run state, logs, replica records).</summary>
+    public string PlatformDirectory => Path.Combine(_dir, ".platform");
 
     /// <summary>Where the runner writes each app's log.</summary>
     public string LogsDirectory => Path.Combine(_dir, ".platform", "logs");
 
     /// <summary>Skips the calling test when the stack cannot run here (outside CI).</summary>
-    public void SkipIfUnavailable() => _redis.SkipIfUnavailable();
+    public void SkipIfUnavailable() => Redis.SkipIfUnavailable();
 
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        await _redis.InitializeAsync();
-        if (_redis.Unavailable is not null) return;
+        await Redis.InitializeAsync();
+        if (Redis.Unavailable is not null) return;
         Directory.CreateDirectory(Path.Combine(_dir, "components"));
         foreach (var file in new[] { "statestore.yaml", "pubsub.yaml" })
             File.WriteAllText(Path.Combine(_dir, "components", file),
-                File.ReadAllText(Path.Combine(Root, "components", "local", file)).Replace("localhost:6379", _redis.HostPort, StringComparison.Ordinal));
+                File.ReadAllText(Path.Combine(Root, "components", "local", file)).Replace("localhost:6379", Redis.HostPort, StringComparison.Ordinal));
 
         var ports = FreePort.Many(12);
         (ControllerPort, ActivatorPort, AutoscalerPort) = (ports[0], ports[1], ports[2]);
+        ActivatorControlPort = FreePort.Next();
+        ControllerDaprHttpPort = ports[3];
+        (ControllerMetricsPort, ActivatorMetricsPort, AutoscalerMetricsPort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+        // As the repository's dapr.yaml: Dapr API tokens generated by `platform up` (unless the test sets its own through
+        // the CLI's environment), and the control-plane API behind its bearer tokens.
+        var environment = new Dictionary<string, string>(Options.Environment);
+        if (Options.ApiToken is null)
+        {
+            environment.TryAdd("DAPR_API_TOKEN", "{{platform:dapr-api-token}}");
+            environment.TryAdd("APP_API_TOKEN", "{{platform:app-api-token}}");
+        }
+        const string apiTokenPlaceholder = "{{platform:api-token}}", readTokenPlaceholder = "{{platform:api-read-token}}";
+        var commonEnv = string.Concat(environment.Select(e => $"\n    {e.Key}: \"{e.Value}\""));
         File.WriteAllText(Path.Combine(_dir, "dapr.yaml"), $"""
             version: 1
             common:
@@ -87,6 +153,8 @@ public class ServingStack : IAsyncLifetime
               appProtocol: http
               enableAppHealthCheck: true
               appHealthCheckPath: /healthz
+              env:
+                DOTNET_ENVIRONMENT: Production{commonEnv}
             apps:
               - appID: serving-controller
                 appDirPath: {Bin("services/serving-controller", "")}
@@ -97,15 +165,22 @@ public class ServingStack : IAsyncLifetime
                 command: ["dotnet", "Platform.ServingController.dll"]
                 env:
                   Serving__Routes__Port: "{ActivatorPort}"
+                  Serving__Hpa__SyncPeriod: "00:00:01"
+                  Serving__Hpa__ScaleDownStabilization: "00:00:05"
+                  ControlPlane__Auth__Token: "{apiTokenPlaceholder}"
+                  ControlPlane__Auth__ReadToken: "{readTokenPlaceholder}"
+                  Telemetry__MetricsPort: "{ControllerMetricsPort}"
               - appID: activator
                 appDirPath: {Bin("services/activator", "")}
-                appPort: {ActivatorPort}
+                appPort: {ActivatorControlPort}
                 daprHTTPPort: {ports[6]}
                 daprGRPCPort: {ports[7]}
                 metricsPort: {ports[8]}
                 command: ["dotnet", "Platform.Activator.dll"]
                 env:
+                  Activator__Port: "{ActivatorPort}"
                   Activator__H2cPort: "{FreePort.Next()}"
+                  Telemetry__MetricsPort: "{ActivatorMetricsPort}"
               - appID: autoscaler
                 appDirPath: {Bin("services/autoscaler", "")}
                 appPort: {AutoscalerPort}
@@ -115,7 +190,9 @@ public class ServingStack : IAsyncLifetime
                 command: ["dotnet", "Platform.Autoscaler.dll"]
                 env:
                   ResourceStore__Url: "http://127.0.0.1:{ControllerPort}/"
+                  ResourceStore__Token: "{apiTokenPlaceholder}"
                   Keda__Port: "{FreePort.Next()}"
+                  Telemetry__MetricsPort: "{AutoscalerMetricsPort}"
                   Autoscaler__Mode: Actors
                   Autoscaler__Defaults__StableWindow: "{Options.StableWindow:c}"
                   Autoscaler__Defaults__ScaleToZeroGracePeriod: "{Options.ScaleToZeroGracePeriod:c}"
@@ -134,7 +211,7 @@ public class ServingStack : IAsyncLifetime
     {
         if (File.Exists(Path.Combine(_dir, "dapr.yaml")))
             await CliAsync(TimeSpan.FromSeconds(60), "down", "-f", Path.Combine(_dir, "dapr.yaml"));
-        await _redis.DisposeAsync();
+        await Redis.DisposeAsync();
         try { Directory.Delete(_dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
@@ -153,6 +230,11 @@ public class ServingStack : IAsyncLifetime
         info.Environment["PLATFORM_SIDECAR"] = Bin("tools/sidecar/Platform.Sidecar", "platform-sidecar.dll");
         info.Environment["PLATFORM_SERVER"] = Server;
         info.Environment["NO_COLOR"] = "1";
+        if (Options.ApiToken is { } token)
+        {
+            info.Environment["DAPR_API_TOKEN"] = token;
+            info.Environment["APP_API_TOKEN"] = token;
+        }
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -21,7 +21,7 @@ public class KubernetesManifestContractTests
         WorkingDir = "/app",
         Env = [new("TARGET", "World")],
         ContainerPort = 8081,
-        Readiness = new ReadinessCheck { Kind = ProbeKind.Http, Path = "/healthz", Headers = [new("X-Probe", "1")], FailureThreshold = 4 },
+        Readiness = new ProbeCheck { Kind = ProbeKind.Http, Path = "/healthz", Headers = [new("X-Probe", "1")], FailureThreshold = 4 },
         TimeoutSeconds = 120,
         MinScale = 1,
         MaxScale = 7,
@@ -97,11 +97,96 @@ public class KubernetesManifestContractTests
     [Fact]
     public void Deployment_defaults_to_a_tcp_probe_on_the_user_port()
     {
-        var container = At(Json(Workload with { Readiness = ReadinessCheck.DefaultTcp, Command = [], Args = [] })[0], "spec.template.spec.containers[0]");
+        var container = At(Json(Workload with { Readiness = ProbeCheck.DefaultTcp, Command = [], Args = [] })[0], "spec.template.spec.containers[0]");
         Assert.Equal(8081, At(container, "readinessProbe.tcpSocket.port").GetValue<int>());
         Assert.Null(container["readinessProbe"]!["httpGet"]);
         Assert.Null(container["command"]);
         Assert.Null(container["args"]);
+    }
+
+    [Fact]
+    public void The_hpa_class_scales_on_KEDA_cpu_or_memory_triggers_never_the_external_scaler()
+    {
+        var cpu = Json(Workload with
+        {
+            Annotations = new Dictionary<string, string> { ["autoscaling.knative.dev/class"] = "hpa.autoscaling.knative.dev", ["autoscaling.knative.dev/max-scale"] = "7" },
+            MinScale = 0,
+            Requests = new Dictionary<string, string> { ["cpu"] = "250m" },
+        });
+        var trigger = At(cpu[2], "spec.triggers[0]");
+        Assert.Equal(("cpu", "Utilization", "80"), (S(trigger, "type"), S(trigger, "metricType"), S(trigger, "metadata.value")));
+        Assert.Single(At(cpu[2], "spec.triggers").AsArray());
+        // KEDA's cpu and memory triggers cannot scale to zero: at least one replica.
+        Assert.Equal(1, At(cpu[2], "spec.minReplicaCount").GetValue<int>());
+        // Utilization is of the request, which the pod must carry.
+        Assert.Equal("250m", S(cpu[0], "spec.template.spec.containers[0].resources.requests.cpu"));
+
+        var memory = Json(Workload with
+        {
+            Annotations = new Dictionary<string, string> { ["autoscaling.knative.dev/class"] = "hpa.autoscaling.knative.dev", ["autoscaling.knative.dev/metric"] = "memory", ["autoscaling.knative.dev/target"] = "128" },
+        });
+        trigger = At(memory[2], "spec.triggers[0]");
+        Assert.Equal(("memory", "AverageValue", "128Mi"), (S(trigger, "type"), S(trigger, "metricType"), S(trigger, "metadata.value")));
+        Assert.Null(Json(Workload)[0]["spec"]!["template"]!["spec"]!["containers"]![0]!["resources"]);
+    }
+
+    [Fact]
+    public void Deployment_carries_liveness_and_startup_probes_of_every_kind()
+    {
+        var container = At(Json(Workload with
+        {
+            Liveness = new ProbeCheck { Kind = ProbeKind.Exec, Command = ["cat", "/tmp/healthy"], FailureThreshold = 2 },
+            Startup = new ProbeCheck { Kind = ProbeKind.Grpc, GrpcService = "greeter", PeriodSeconds = 2, FailureThreshold = 30 },
+        })[0], "spec.template.spec.containers[0]");
+        Assert.Equal("""["cat","/tmp/healthy"]""", At(container, "livenessProbe.exec.command").ToJsonString());
+        Assert.Equal(2, At(container, "livenessProbe.failureThreshold").GetValue<int>());
+        // No period given: Kubernetes' own default (10 s), not the readiness probe's aggressive 1 s.
+        Assert.Null(container["livenessProbe"]!["periodSeconds"]);
+        Assert.Equal(8081, At(container, "startupProbe.grpc.port").GetValue<int>());
+        Assert.Equal("greeter", S(container, "startupProbe.grpc.service"));
+        Assert.Equal(2, At(container, "startupProbe.periodSeconds").GetValue<int>());
+        Assert.Null(Json(Workload)[0]["spec"]!["template"]!["spec"]!["containers"]![0]!["livenessProbe"]);
+    }
+
+    [Fact]
+    public void Deployment_carries_sidecars_and_config_map_and_secret_sources_as_Kubernetes_reads_them()
+    {
+        var deployment = Json(Workload with
+        {
+            Env = [new("TARGET", "World"), new("DB_PASSWORD", "", new EnvironmentReference(EnvironmentReference.Secret, "db", "password", Optional: false))],
+            EnvFrom = [new EnvironmentReference(EnvironmentReference.ConfigMap, "settings", null, Optional: true, Prefix: "APP_")],
+            Sidecars =
+            [
+                new SidecarContainer
+                {
+                    Name = "log-shipper",
+                    Image = "ghcr.io/acme/shipper:2",
+                    Args = ["--to", "stdout"],
+                    Env = [new("LEVEL", "", new EnvironmentReference(EnvironmentReference.ConfigMap, "settings", "level", Optional: true))],
+                    EnvFrom = [new EnvironmentReference(EnvironmentReference.Secret, "shipper", null, Optional: false)],
+                    Limits = new Dictionary<string, string> { ["memory"] = "64Mi" },
+                },
+            ],
+        })[0];
+
+        var containers = At(deployment, "spec.template.spec.containers").AsArray();
+        Assert.Equal(2, containers.Count);
+        var user = containers[0]!;
+        Assert.Equal("user-container", S(user, "name"));
+        Assert.Equal("""{"name":"DB_PASSWORD","valueFrom":{"secretKeyRef":{"key":"password","name":"db"}}}""", At(user, "env[1]").ToJsonString());
+        Assert.Equal("""[{"configMapRef":{"name":"settings","optional":true},"prefix":"APP_"}]""", At(user, "envFrom").ToJsonString());
+
+        // A sidecar has no port and no probes: only the serving container is routed to and probed.
+        var sidecar = containers[1]!;
+        Assert.Equal("log-shipper", S(sidecar, "name"));
+        Assert.Equal("ghcr.io/acme/shipper:2", S(sidecar, "image"));
+        Assert.Equal("""["--to","stdout"]""", At(sidecar, "args").ToJsonString());
+        Assert.Null(sidecar["command"]);
+        Assert.Null(sidecar["ports"]);
+        Assert.Null(sidecar["readinessProbe"]);
+        Assert.Equal("""[{"name":"LEVEL","valueFrom":{"configMapKeyRef":{"key":"level","name":"settings","optional":true}}}]""", At(sidecar, "env").ToJsonString());
+        Assert.Equal("""[{"secretRef":{"name":"shipper"}}]""", At(sidecar, "envFrom").ToJsonString());
+        Assert.Equal("64Mi", S(sidecar, "resources.limits.memory"));
     }
 
     [Fact]

@@ -58,10 +58,10 @@ public class HelloWorldReplicaTests(HelloWorldApp app) : IClassFixture<HelloWorl
         await using var backend = Replicas.Backend(app, o => o with { ProgressDeadline = TimeSpan.FromSeconds(4) });
         var good = Hello("probe-good") with
         {
-            Readiness = new ReadinessCheck { Kind = ProbeKind.Http, Path = "/", Headers = [new("X-Probe", "1")] },
+            Readiness = new ProbeCheck { Kind = ProbeKind.Http, Path = "/", Headers = [new("X-Probe", "1")] },
         };
         // helloworld answers 404 on /healthz: the TCP port opens, yet the replica must never become ready.
-        var bad = Hello("probe-bad") with { Readiness = new ReadinessCheck { Kind = ProbeKind.Http, Path = "/healthz" } };
+        var bad = Hello("probe-bad") with { Readiness = new ProbeCheck { Kind = ProbeKind.Http, Path = "/healthz" } };
 
         await Task.WhenAll(backend.EnsureAsync(good), backend.EnsureAsync(bad));
 
@@ -94,5 +94,42 @@ public class HelloWorldReplicaTests(HelloWorldApp app) : IClassFixture<HelloWorl
                 await Task.Delay(100);
             }
         }
+    }
+
+    [Fact]
+    public async Task A_ready_replica_picked_for_scale_down_keeps_serving_until_the_data_plane_routes_elsewhere()
+    {
+        await using var backend = Replicas.Backend(app, o => o with { DrainTimeout = TimeSpan.FromMinutes(5) });
+        var workload = Hello("drain-00001") with { InitialScale = 2 };
+        await backend.EnsureAsync(workload);
+        var two = await Replicas.WaitAsync(backend, workload.Revision, s => s.Ready == 2, "two ready replicas");
+
+        var scaling = backend.ScaleAsync(workload.Revision, 1);
+        var one = await Replicas.WaitAsync(backend, workload.Revision, s => s.Desired == 1 && s.Endpoints.Count == 1, "the endpoints without the replica picked to stop");
+        var dropped = two.Endpoints.Single(e => one.Endpoints.All(o => o.Replica != e.Replica));
+        var droppedPid = two.Replicas.Single(r => r.Name == dropped.Replica).ProcessId!.Value;
+
+        // Left out of the endpoints, it still answers whatever the activator sent before it learned so.
+        Assert.Equal("Hello World!\n", await Replicas.GetAsync(dropped));
+        Assert.False(scaling.IsCompleted, "the scale-down finished before the data plane applied the endpoints");
+
+        backend.EndpointsApplied(workload.Revision, one.Version);
+        await scaling.WaitAsync(Replicas.Patience);
+        Assert.False(Replicas.Alive(droppedPid), $"pid {droppedPid} still runs after the drain");
+        Assert.Equal(1, backend.GetStatus(workload.Revision)!.Ready);
+    }
+
+    [Fact]
+    public async Task Without_word_from_the_data_plane_a_draining_replica_stops_after_the_drain_timeout()
+    {
+        await using var backend = Replicas.Backend(app, o => o with { DrainTimeout = TimeSpan.FromMilliseconds(300) });
+        var workload = Hello("undrained-00001") with { InitialScale = 2 };
+        await backend.EnsureAsync(workload);
+        var two = await Replicas.WaitAsync(backend, workload.Revision, s => s.Ready == 2, "two ready replicas");
+
+        await backend.ScaleAsync(workload.Revision, 0).WaitAsync(Replicas.Patience);
+
+        Assert.All(two.Replicas, r => Assert.False(Replicas.Alive(r.ProcessId!.Value), $"{r.Name} still runs"));
+        Assert.Empty(backend.GetStatus(workload.Revision)!.Replicas);
     }
 }

@@ -110,4 +110,34 @@ public class LaunchPlannerTests
             plan.Arguments);
         Assert.Equal("platform-demo-hello-00001-2", plan.DockerContainer);
     }
+
+    [Fact]
+    public void Sidecars_get_their_own_process_and_environment_without_the_runtime_contract()
+    {
+        var workload = Workload with { Sidecars = [new SidecarContainer { Name = "proxy", Command = ["envoy"], Args = ["-c", "e.yaml"], Env = [new("LEVEL", "debug")] }] };
+        var plan = LaunchPlanner.Plan(workload, Options, "hello-00001-1", 41234, Host(false, "/usr/bin/dotnet", "/usr/local/bin/envoy")).Plan!;
+
+        var sidecar = Assert.Single(plan.Sidecars);
+        Assert.Equal(("proxy", "/usr/local/bin/envoy", "-c e.yaml"), (sidecar.Name, sidecar.Plan.FileName, string.Join(' ', sidecar.Plan.Arguments)));
+        Assert.Equal("debug", sidecar.Plan.Environment["LEVEL"]);
+        Assert.False(sidecar.Plan.Environment.ContainsKey("PORT"));
+        Assert.Equal("/root", sidecar.Plan.Environment["HOME"]);
+
+        var missing = LaunchPlanner.Plan(workload, Options, "r", 1, Host(false, "/usr/bin/dotnet"));
+        Assert.Equal(WorkloadFailureReasons.CommandNotFound, missing.Reason);
+        Assert.StartsWith("Sidecar \"proxy\": Command \"envoy\" not found", missing.Message);
+    }
+
+    [Theory]
+    [InlineData("valueFrom on the serving container", "Container \"user-container\": PASSWORD comes from Secret \"db\" key \"password\"")]
+    [InlineData("envFrom on a sidecar", "Container \"proxy\": envFrom ConfigMap \"settings\" exists only in Kubernetes")]
+    public void ConfigMaps_and_Secrets_are_refused_locally_naming_the_variable(string label, string message)
+    {
+        var workload = label.StartsWith("valueFrom", StringComparison.Ordinal)
+            ? Workload with { Env = [.. Workload.Env, new("PASSWORD", "", new EnvironmentReference(EnvironmentReference.Secret, "db", "password", false))] }
+            : Workload with { Sidecars = [new SidecarContainer { Name = "proxy", Command = ["envoy"], EnvFrom = [new EnvironmentReference(EnvironmentReference.ConfigMap, "settings", null, false)] }] };
+        var decision = LaunchPlanner.Plan(workload, Options, "r", 1, Host(false, "/usr/bin/dotnet", "/usr/local/bin/envoy"));
+        Assert.Equal(WorkloadFailureReasons.ConfigSourceUnavailable, decision.Reason);
+        Assert.StartsWith(message, decision.Message);
+    }
 }

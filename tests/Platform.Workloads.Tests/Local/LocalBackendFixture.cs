@@ -41,6 +41,8 @@ internal static class Replicas
             LogsDirectory = Path.Combine(app.LogsRoot, Guid.NewGuid().ToString("N")[..8]),
             DockerSocketPath = "/nonexistent/docker.sock",
             TerminationGracePeriod = TimeSpan.FromSeconds(3),
+            // No data plane acknowledges endpoints here: a scale-down waits this long (the drain tests set their own).
+            DrainTimeout = TimeSpan.FromMilliseconds(200),
         };
         return new LocalWorkloadBackend(tune is null ? options : tune(options));
     }

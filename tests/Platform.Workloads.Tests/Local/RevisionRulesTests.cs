@@ -16,7 +16,7 @@ public class RevisionRulesTests
     [InlineData(6, 30)]
     [InlineData(100, 30)]
     public void Backoff_doubles_up_to_the_cap(int crashStreak, double wantSeconds) =>
-        Assert.Equal(TimeSpan.FromSeconds(wantSeconds), RestartBackoff.Delay(crashStreak, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)));
+        Assert.Equal(TimeSpan.FromSeconds(wantSeconds), Platform.Resources.Durations.RestartBackoff.Delay(crashStreak, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)));
 
     // Steps: "exitN" (exit before ready with code N), "ready", "tick@s:desired/ready", "refuse".
     public static TheoryData<string, string[], string?> Progress => new()

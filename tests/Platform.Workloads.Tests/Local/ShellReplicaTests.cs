@@ -57,6 +57,65 @@ public class ShellReplicaTests(HelloWorldApp app) : IClassFixture<HelloWorldApp>
     }
 
     [Fact]
+    public async Task A_command_that_exits_at_once_fails_the_revision_also_when_replicas_are_recorded()
+    {
+        // The replica record reads the process's start time, which an exited process no longer has. Whether it has
+        // exited by then is a race, about even here: six exits in a row make missing it unlikely.
+        var state = Directory.CreateTempSubdirectory("platform-records-");
+        try
+        {
+            await using var backend = Replicas.Backend(app, o => o with
+            {
+                StateDirectory = state.FullName,
+                InitialRestartDelay = TimeSpan.FromMilliseconds(20),
+                MaxRestartDelay = TimeSpan.FromMilliseconds(50),
+                ExitsBeforeFailure = 6,
+            });
+            var workload = Replicas.Workload("instant-00001", ["/bin/sh", "-c"], ["exit 3"]);
+
+            await backend.EnsureAsync(workload);
+            var failed = await Replicas.WaitAsync(backend, workload.Revision, s => s.Failure is not null, "the instant exits to fail the revision");
+
+            Assert.Equal("ExitCode3", failed.Failure!.Reason);
+        }
+        finally
+        {
+            state.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_sidecar_runs_beside_the_replica_its_output_in_the_logs_and_its_exit_restarts_the_replica()
+    {
+        var marker = Path.Combine(Path.GetTempPath(), "platform-sidecar-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            await using var backend = Replicas.Backend(app, o => o with { InitialRestartDelay = TimeSpan.FromMilliseconds(100) });
+            // The sidecar prints, then lives until the marker appears, then exits 7.
+            var workload = Replicas.Workload("side-00001", ["dotnet"], [app.Dll]) with
+            {
+                Sidecars = [new SidecarContainer { Name = "helper", Command = ["/bin/sh", "-c"], Args = [$"echo helper up; while [ ! -f {marker} ]; do sleep 0.05; done; exit 7"] }],
+            };
+            await backend.EnsureAsync(workload);
+            var ready = await Replicas.WaitAsync(backend, workload.Revision, s => s.Ready == 1, "a ready replica");
+            var pid = Assert.Single(ready.Replicas).ProcessId!.Value;
+            await backend.ReadLogsAsync(workload.Revision, follow: true).FirstAsync(l => l.Text == "[helper] helper up").AsTask().WaitAsync(Replicas.Patience);
+
+            File.WriteAllText(marker, "");
+            await Replicas.WaitAsync(backend, workload.Revision, s => s.Restarts >= 1, "the restart after the sidecar's exit");
+            File.Delete(marker);
+            Assert.False(Replicas.Alive(pid), $"the serving process {pid} still runs after its sidecar exited");
+            var lines = await backend.ReadLogsAsync(workload.Revision).Select(l => l.Text).ToListAsync();
+            Assert.Contains("[platform] restarting: sidecar \"helper\" exited with code 7", lines);
+            await Replicas.WaitAsync(backend, workload.Revision, s => s.Ready == 1 && s.Replicas.Single().ProcessId != pid, "the replica back with a new process");
+        }
+        finally
+        {
+            File.Delete(marker);
+        }
+    }
+
+    [Fact]
     public async Task A_replica_that_never_becomes_ready_exceeds_the_progress_deadline()
     {
         await using var backend = Replicas.Backend(app, o => o with { ProgressDeadline = TimeSpan.FromSeconds(1.5) });
@@ -118,6 +177,35 @@ public class ShellReplicaTests(HelloWorldApp app) : IClassFixture<HelloWorldApp>
         Assert.False(Replicas.Alive(shell), $"shell {shell} still runs");
         Assert.False(Replicas.Alive(child), $"child {child} still runs");
         Assert.Equal(0, backend.GetStatus(workload.Revision)!.Actual);
+    }
+
+    [Fact]
+    public async Task Replicas_left_running_by_a_killed_controller_are_reaped_by_the_next_backend_and_nothing_else_is()
+    {
+        var state = Path.Combine(app.LogsRoot, "state-" + Guid.NewGuid().ToString("N")[..8]);
+        // The first backend stands for a controller that is killed: it never stops its replica.
+        var first = Replicas.Backend(app, o => o with { StateDirectory = state });
+        var workload = Replicas.Workload("orphan-00001", ["/bin/sh", "-c"], ["sleep 1000 & echo \"child $!\"; wait"]);
+        await first.EnsureAsync(workload);
+        var child = await first.ReadLogsAsync(workload.Revision, follow: true)
+            .Where(l => l.Text.StartsWith("child ", StringComparison.Ordinal))
+            .Select(l => int.Parse(l.Text[6..], CultureInfo.InvariantCulture))
+            .FirstAsync().AsTask().WaitAsync(Replicas.Patience);
+        var shell = Assert.Single(first.GetStatus(workload.Revision)!.Replicas).ProcessId!.Value;
+        Assert.Contains($"\"pid\":{shell}", File.ReadAllText(Path.Combine(state, "replicas.json")));
+
+        // A record whose pid now belongs to another process (this one, started at another time) is left alone.
+        var records = File.ReadAllText(Path.Combine(state, "replicas.json"));
+        File.WriteAllText(Path.Combine(state, "replicas.json"), records.TrimEnd(']') +
+            $",{{\"pid\":{Environment.ProcessId},\"startTime\":\"2001-01-01T00:00:00+00:00\",\"groupLeader\":false,\"revision\":\"test/x\",\"replica\":\"x-1\"}}]");
+
+        await using (var next = Replicas.Backend(app, o => o with { StateDirectory = state }))
+        {
+            await Platform.Testing.Condition.UntilAsync(() => !Replicas.Alive(shell) && !Replicas.Alive(child), Replicas.Patience, "the orphaned replica and its child are killed");
+            Assert.Equal("[]", File.ReadAllText(Path.Combine(state, "replicas.json")));
+        }
+
+        await first.DisposeAsync();
     }
 
     [Fact]

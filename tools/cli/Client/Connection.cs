@@ -83,7 +83,7 @@ internal sealed class Connection
             : (DefaultServer, "default");
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             throw new ArgumentException($"{source}: \"{url}\" is not an http(s) URL");
-        return HttpResourceStore.Create(uri);
+        return HttpResourceStore.Create(uri, ApiToken.Find(Environment.CurrentDirectory));
     }
 
     /// <summary>The namespace asked for.</summary>

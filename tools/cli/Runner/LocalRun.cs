@@ -6,6 +6,7 @@ using Platform.Cli.Runner.Logs;
 using Platform.Cli.Runner.Processes;
 using Platform.Cli.Runner.RunFile;
 using Platform.Cli.Runner.State;
+using Platform.Resources.Durations;
 
 namespace Platform.Cli.Runner;
 
@@ -17,13 +18,25 @@ internal sealed record LocalRunOptions(IReadOnlyList<string> SidecarCommand, Tim
 {
     /// <summary>How long a process may take to stop after SIGTERM before it is killed.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>First delay before restarting a process that exited on its own (default 1 s); doubles per crash in a row.</summary>
+    public TimeSpan InitialRestartDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest restart delay (default 30 s).</summary>
+    public TimeSpan MaxRestartDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A process that ran this long before exiting restarts with the initial delay again (default 60 s).</summary>
+    public TimeSpan RestartStreakResetAfter { get; init; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>
-/// Runs a prepared dapr.yaml: Redis when planned, then per app its sidecar and the app; waits for health, prints
-/// the apps table, then supervises until a stop request (exit 0) or until any process exits (exit 1, everything
-/// else stopped). Keeps <c>.platform/run/state.json</c> current so <c>down</c>, <c>status</c> and the next
-/// <c>up</c> find the processes.
+/// Runs a prepared dapr.yaml: Redis when planned (with AOF persistence), then per app its sidecar and the app; waits
+/// for health, prints the apps table, then supervises until a stop request (exit 0). A process that exits before
+/// the run is ready fails the run (exit 1, everything else stopped: a start-up failure is a configuration to fix);
+/// one that exits afterwards is restarted with crash-loop back-off (1 s, 2 s, 4 s ... 30 s; reset after 60 s up),
+/// its crash count, last exit code and last lines recorded for <c>platform status</c>, and the rest keeps running.
+/// Keeps <c>.platform/run/state.json</c> current so <c>down</c>, <c>status</c> and the next <c>up</c> find the
+/// processes. Logs go to <c>.platform/logs</c>; the previous runs' are kept under <c>.platform/logs/runs</c>.
 /// </summary>
 internal sealed class LocalRun(PreparedRun run, LocalRunOptions options, Terminal terminal)
 {
@@ -33,7 +46,10 @@ internal sealed class LocalRun(PreparedRun run, LocalRunOptions options, Termina
     private readonly RunStateStore _store = new(run.PlatformDir);
     private readonly object _gate = new();
     private readonly int _width = LogPrefix.Width(run.Launches.Select(l => l.App.AppId).Append("redis"));
+    private readonly Dictionary<string, RunCrash> _crashes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Colour, LogDestination Destination)> _outputs = new(StringComparer.Ordinal);
     private RunState _state = null!;
+    private RunPhase _phase = RunPhase.Starting;
 
     /// <summary>Runs until stopped; returns the exit code.</summary>
     public async Task<int> RunAsync(CancellationToken stop)
@@ -101,6 +117,8 @@ internal sealed class LocalRun(PreparedRun run, LocalRunOptions options, Termina
     private void PrepareFolders()
     {
         var logs = Path.Combine(run.PlatformDir, "logs");
+        // The background supervisor's parent rotated them already (and writes up.log beside the new ones).
+        if (!options.Detached) RunLogs.KeepPrevious(logs);
         Directory.CreateDirectory(logs);
         var registry = RegistryDir;
         // Registrations of a previous run would point sidecars at ports that no longer answer.
@@ -117,15 +135,14 @@ internal sealed class LocalRun(PreparedRun run, LocalRunOptions options, Termina
     private string RegistryDir => Path.Combine(run.PlatformDir, "run", "sidecars");
 
     private static StreamWriter OpenLog(string path) =>
-        new(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        new(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
 
     private async Task<Failure?> StartAndWaitAsync(CancellationToken stop)
     {
         if (run.Redis == RedisPlan.Start)
         {
             var redis = Start(new ProcessSpec("redis", "redis", ProcessRole.Redis,
-                [run.RedisServer!, "--port", "6379", "--bind", "127.0.0.1", "--dir", Path.Combine(run.PlatformDir, "redis"),
-                 "--save", "", "--appendonly", "no"],
+                RedisArguments(run.RedisServer!, Path.Combine(run.PlatformDir, "redis")),
                 run.File.BaseDir, new EnvironmentChange(new Dictionary<string, string>(), [])), 0, LogDestination.FileAndConsole);
             if (redis.Failure is { } f) return f;
             var deadline = Stopwatch.StartNew();
@@ -138,15 +155,26 @@ internal sealed class LocalRun(PreparedRun run, LocalRunOptions options, Termina
             }
         }
 
+        // Generated by the first run (mode 0600) and reused: the API tokens and the app↔sidecar Dapr tokens.
+        var secrets = Secrets.RunSecrets.Ensure(run.PlatformDir);
         foreach (var launch in run.Launches)
         {
             var app = launch.App;
+            EnvironmentChange appEnvironment;
+            try
+            {
+                appEnvironment = AppEnvironment.ForApp(launch, run.PlatformDir, secrets);
+            }
+            catch (InvalidOperationException e)
+            {
+                return new Failure(e.Message, []);
+            }
             var sidecar = Start(new ProcessSpec(LogPrefix.SidecarName(app.AppId), app.AppId, ProcessRole.Sidecar,
                 [.. options.SidecarCommand, .. SidecarArguments.For(launch, RegistryDir)],
-                run.File.BaseDir, AppEnvironment.ForSidecar()), app.Index, app.DaprdLogDestination);
+                run.File.BaseDir, AppEnvironment.ForSidecar(appEnvironment)), app.Index, app.DaprdLogDestination);
             if (sidecar.Failure is { } f1) return f1;
             var started = Start(new ProcessSpec(app.AppId, app.AppId, ProcessRole.App, app.Command, app.AppDirPath,
-                AppEnvironment.ForApp(launch)), app.Index, app.AppLogDestination);
+                appEnvironment), app.Index, app.AppLogDestination);
             if (started.Failure is { } f2) return f2;
         }
 
@@ -205,16 +233,102 @@ internal sealed class LocalRun(PreparedRun run, LocalRunOptions options, Termina
         }
         _status[id] = "healthy";
         terminal.Progress($"  ✓ {id} healthy ({clock.Elapsed.TotalSeconds:0.0} s)");
-        SaveState(RunPhase.Starting);
+        SaveState();
     }
+
+    /// <summary>
+    /// The redis-server command line: loopback only, data in <c>.platform/redis</c>, append-only file with
+    /// <c>appendfsync everysec</c>. Redis writes each command to the AOF before it replies, so a crash of redis-server
+    /// alone loses nothing acknowledged; a crash of the machine loses at most the last second or so (not yet fsynced).
+    /// No RDB snapshots: the AOF is the only copy and is rewritten by Redis as it grows.
+    /// </summary>
+    public static IReadOnlyList<string> RedisArguments(string redisServer, string dataDir) =>
+        [redisServer, "--port", "6379", "--bind", "127.0.0.1", "--dir", dataDir,
+         "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""];
 
     private async Task<Failure?> SuperviseAsync(CancellationToken stop)
     {
-        var anyExit = AnyExitAsync();
-        await Task.WhenAny(anyExit, WhenCancelled(stop)).ConfigureAwait(false);
-        if (stop.IsCancellationRequested) return null;
-        return Exited(await anyExit.ConfigureAwait(false));
+        List<ChildProcess> snapshot;
+        lock (_gate) snapshot = [.. _processes];
+        var loops = snapshot.Select(p => KeepRunningAsync(p, stop)).ToList();
+        await WhenCancelled(stop).ConfigureAwait(false);
+        await Task.WhenAll(loops).ConfigureAwait(false);
+        return null;
     }
+
+    /// <summary>Restarts <paramref name="process"/> each time it exits on its own, with back-off, until the run stops.</summary>
+    private async Task KeepRunningAsync(ChildProcess process, CancellationToken stop)
+    {
+        var current = process;
+        var streak = 0;
+        var upSince = Stopwatch.StartNew();
+        while (true)
+        {
+            try { await current.Exited.WaitAsync(stop).ConfigureAwait(false); }
+            catch (OperationCanceledException) { return; }
+            if (stop.IsCancellationRequested) return;
+
+            streak = upSince.Elapsed >= options.RestartStreakResetAfter ? 1 : streak + 1;
+            var spec = current.Spec;
+            var crash = RecordCrash(current);
+            lock (_gate)
+            {
+                _processes.Remove(current);
+                current.Dispose();
+            }
+            ChildProcess? next = null;
+            while (next is null)
+            {
+                var delay = RestartBackoff.Delay(streak, options.InitialRestartDelay, options.MaxRestartDelay);
+                _status[spec.AppId] = $"restarting ({spec.Name} exited {crash.LastExitCode}, crash {crash.Crashes})";
+                SaveState();
+                terminal.Warn($"{spec.Name} exited with code {crash.LastExitCode} (crash {crash.Crashes}); restarting in {delay.TotalSeconds:0.#} s");
+                try { await Task.Delay(delay, stop).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
+                var output = _outputs[spec.Name];
+                var (started, failure) = Start(spec, output.Colour, output.Destination);
+                if (started is null) terminal.Warn(failure!.Value.Message);
+                next = started;
+                streak++;
+            }
+            current = next;
+            upSince.Restart();
+            _ = BecomeHealthyAgainAsync(spec, stop);
+        }
+    }
+
+    private RunCrash RecordCrash(ChildProcess exited)
+    {
+        var code = exited.Exited.Result;
+        lock (_gate)
+        {
+            var count = _crashes.TryGetValue(exited.Spec.Name, out var previous) ? previous.Crashes + 1 : 1;
+            var crash = new RunCrash(exited.Spec.Name, exited.Spec.AppId, count, code, DateTimeOffset.UtcNow, exited.LastLines().TakeLast(10).ToList());
+            _crashes[exited.Spec.Name] = crash;
+            return crash;
+        }
+    }
+
+    private async Task BecomeHealthyAgainAsync(ProcessSpec spec, CancellationToken stop)
+    {
+        try
+        {
+            if (spec.Role == ProcessRole.Redis)
+            {
+                while (!await Probes.RedisAnswersAsync(LocalRedisPort, stop).ConfigureAwait(false)) await Task.Delay(200, stop).ConfigureAwait(false);
+                terminal.Progress("  ✓ redis answers again");
+                return;
+            }
+            var launch = run.Launches.First(l => l.App.AppId == spec.AppId);
+            await WaitHealthyAsync(launch, Stopwatch.StartNew(), stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The run is stopping.
+        }
+    }
+
+    private const int LocalRedisPort = Components.LocalRedis.Port;
 
     private async Task<ChildProcess> AnyExitAsync()
     {
@@ -252,8 +366,12 @@ internal sealed class LocalRun(PreparedRun run, LocalRunOptions options, Termina
         try
         {
             var p = ChildProcess.Start(spec, OnLine);
-            lock (_gate) _processes.Add(p);
-            SaveState(RunPhase.Starting);
+            lock (_gate)
+            {
+                _processes.Add(p);
+                _outputs[spec.Name] = (colourIndex, destination);
+            }
+            SaveState();
             return (p, null);
         }
         catch (Exception e) when (e is FileNotFoundException or System.ComponentModel.Win32Exception)
@@ -262,17 +380,20 @@ internal sealed class LocalRun(PreparedRun run, LocalRunOptions options, Termina
         }
     }
 
-    private void SaveState(RunPhase phase)
+    private void SaveState(RunPhase? phase = null)
     {
         lock (_gate)
         {
+            if (phase is { } p) _phase = p;
             _state = _state with
             {
-                Phase = phase,
+                Phase = _phase,
+                Crashes = [.. _crashes.Values],
                 Apps = run.Launches.Select(l => new RunApp(l.App.AppId, l.Ports.App, l.Ports.DaprHttp, l.Ports.DaprGrpc, l.Ports.Metrics,
                     l.Ports.App is int p && l.App.EnableAppHealthCheck ? $"http://127.0.0.1:{p}{l.App.AppHealthCheckPath}" : null,
-                    _status[l.App.AppId])).ToList(),
-                Processes = _processes.Where(p => !p.Exited.IsCompleted || phase == RunPhase.Starting)
+                    _status[l.App.AppId],
+                    l.App.Env.TryGetValue("Telemetry__MetricsPort", out var m) && int.TryParse(m, out var metrics) && metrics > 0 ? metrics : null)).ToList(),
+                Processes = _processes.Where(p => !p.Exited.IsCompleted || _phase == RunPhase.Starting)
                     .Select(p => new RunProcess(p.Spec.Name, p.Spec.AppId, p.Spec.Role, p.Pid, p.StartTime, p.OwnGroup)).ToList(),
             };
             _store.Write(_state);

@@ -95,7 +95,7 @@ internal static class RunPreparation
             if (RunStateStore.RunnerAlive(previous))
                 return (null, new RunRefusal($"{fileLabel} is already running (runner pid {previous.RunnerPid})", [],
                     "stop it with `platform down` first, or see it with `platform status`", ExitCode.Failure));
-            var killed = RunStateStore.KillLeftovers(previous);
+            var killed = RunStateStore.KillLeftovers(previous, Path.Combine(model.BaseDir, ".platform"));
             if (killed > 0) terminal.Warn($"stopped {killed} process(es) left behind by a previous run that did not stop cleanly");
             store.Delete();
             if (killed > 0) await Task.Delay(300, cancel).ConfigureAwait(false);
@@ -117,7 +117,7 @@ internal static class RunPreparation
             else if ((redisServer = Processes.ChildProcess.FindOnPath("redis-server")) is not null && Probes.PortIsFree(LocalRedis.Port))
             {
                 plan = RedisPlan.Start;
-                notices.Add($"Redis does not answer on localhost:{LocalRedis.Port}: starting redis-server there for this run (data in .platform/redis, not saved)");
+                notices.Add($"Redis does not answer on localhost:{LocalRedis.Port}: starting redis-server there (data kept in .platform/redis, append-only file, fsync every second)");
             }
             else
             {

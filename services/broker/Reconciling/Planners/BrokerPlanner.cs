@@ -5,6 +5,7 @@ using Platform.Broker.Topics;
 using Platform.Resources.Duck;
 using Platform.Resources.Eventing;
 using Platform.Resources.Meta;
+using CachedObject = Platform.Resources.Caching.CachedObject;
 using EventBroker = Platform.Resources.Eventing.Broker;
 
 namespace Platform.Broker.Reconciling.Planners;

@@ -1,13 +1,14 @@
-using Platform.Broker.Addressing;
 using Platform.Broker.Delivery;
 using Platform.Broker.Resources;
 using Platform.Broker.Routing;
 using Platform.Broker.Streams;
 using Platform.Broker.Topics;
 using Platform.ControlPlane.Kinds;
+using Platform.Eventing.Addressing;
 using Platform.Resources.Duck;
 using Platform.Resources.Messaging;
 using Platform.Resources.Meta;
+using CachedObject = Platform.Resources.Caching.CachedObject;
 
 namespace Platform.Broker.Reconciling.Planners;
 
@@ -84,10 +85,11 @@ internal static class ChannelPlanner
             subscriptionReady[(o.Namespace, o.Name)] = true;
             var policy = DeliveryPolicy.From(delivery, null, dls, c.DefaultTimeout);
             var resource = $"Subscription {o.Namespace}/{o.Name}";
-            c.Subscribers[topic] = new SubscriberRoute(resource, o.Namespace, topic,
+            c.Subscribers[topic] = new SubscriberRoute(new Accounting.DeliveryKey("Subscription", o.Namespace, o.Name), resource, o.Namespace, topic,
                 subscriber is { Uri: { } su } ? new DeliveryTarget(resource, o.Namespace, su, policy) : null,
                 reply is null ? ReplyKind.None : ReplyKind.Uri, null,
-                reply is { Uri: { } ru } ? new DeliveryTarget(resource + " reply", o.Namespace, ru, policy) : null);
+                reply is { Uri: { } ru } ? new DeliveryTarget(resource + " reply", o.Namespace, ru, policy) : null,
+                Backpressure.DeliveryLimits.From(c.DefaultMaxInFlight, null, null, c.CapacityOf(s.Spec.Subscriber, o.Namespace)));
             c.Streams[topic] = StreamRole.Delivery;
             PlanContext.AddTo(subscriptionTopicsByChannel, channelKey, topic);
             PlanContext.AddTo(subscriberStatusesByChannel, channelKey, new SubscriberStatus { Uid = o.Uid, ObservedGeneration = s.Metadata.Generation, Ready = ConditionStatus.True });

@@ -1,9 +1,10 @@
-using Platform.Broker.Addressing;
 using Platform.Broker.Resources;
+using Platform.Eventing.Addressing;
 using Platform.Resources.Duck;
 using Platform.Resources.Flows;
 using Platform.Resources.Messaging;
 using Platform.Resources.Meta;
+using CachedObject = Platform.Resources.Caching.CachedObject;
 using FlowParallel = Platform.Resources.Flows.Parallel;
 
 namespace Platform.Broker.Reconciling.Planners;

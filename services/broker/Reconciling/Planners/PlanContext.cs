@@ -1,9 +1,9 @@
-using Platform.Broker.Addressing;
-using Platform.Broker.Resources;
 using Platform.Broker.Routing;
 using Platform.Broker.Streams;
 using Platform.ControlPlane.Kinds;
+using Platform.Eventing.Addressing;
 using Platform.Resources.Meta;
+using CachedObject = Platform.Resources.Caching.CachedObject;
 
 namespace Platform.Broker.Reconciling.Planners;
 
@@ -17,6 +17,16 @@ internal sealed class PlanContext(Addresses addresses, Func<string, string, stri
     public Func<string, string, string, bool> Exists { get; } = exists;
     public TimeSpan DefaultTimeout { get; } = defaultTimeout;
     public DateTimeOffset Now { get; } = now;
+    /// <summary>Deliveries in flight per subscriber unless an annotation or the subscriber's capacity says otherwise.</summary>
+    public int DefaultMaxInFlight { get; init; } = 10;
+    /// <summary>What a Knative Service (namespace, name) can take at once, null when unknown or unlimited.</summary>
+    public Func<string, string, int?> ServiceCapacity { get; init; } = (_, _) => null;
+
+    /// <summary>The capacity of <paramref name="subscriber"/> when it is a Knative Service, else null.</summary>
+    public int? CapacityOf(Platform.Resources.Duck.Destination? subscriber, string ns) =>
+        subscriber?.Ref is { Kind: "Service", Name: { } name } r && (r.ApiVersion ?? r.Group ?? "").StartsWith("serving.knative.dev", StringComparison.Ordinal)
+            ? ServiceCapacity(r.Namespace is { Length: > 0 } n ? n : ns, name)
+            : null;
     public List<StatusUpdate> Statuses { get; } = [];
     public Dictionary<string, StreamRole> Streams { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, SubscriberRoute> Subscribers { get; } = new(StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using Platform.Broker.Backpressure;
 using Platform.Broker.Delivery;
 using Platform.Broker.Resources;
 using Platform.Broker.Routing;
@@ -6,6 +7,7 @@ using Platform.Broker.Topics;
 using Platform.Eventing.Filters.Filters;
 using Platform.Resources.Eventing;
 using Platform.Resources.Meta;
+using CachedObject = Platform.Resources.Caching.CachedObject;
 using EventBroker = Platform.Resources.Eventing.Broker;
 
 namespace Platform.Broker.Reconciling.Planners;
@@ -41,6 +43,13 @@ internal static class TriggerPlanner
                 reason ??= "FilterInvalid";
                 problem ??= string.Join("; ", filterErrors);
             }
+            var annotationErrors = new List<(string Path, string Message)>();
+            var annotated = DeliveryAnnotations.Parse(t.Metadata.Annotations, "metadata.annotations", annotationErrors);
+            if (annotationErrors.Count > 0)
+            {
+                reason ??= "InvalidAnnotation";
+                problem ??= string.Join("; ", annotationErrors.Select(e => $"{e.Path}: {e.Message}"));
+            }
             var subscriber = c.Addresses.Resolve(t.Spec.Subscriber, o.Namespace, c.Exists);
             if (subscriber.Uri is { } uri)
             {
@@ -75,8 +84,9 @@ internal static class TriggerPlanner
             var brokerKey = (o.Namespace, brokerName);
             if (!triggersByBroker.TryGetValue(brokerKey, out var list)) triggersByBroker[brokerKey] = list = [];
             list.Add(new TriggerRoute(o.Name, filter!, topic));
-            c.Subscribers[topic] = new SubscriberRoute(resource, o.Namespace, topic, new DeliveryTarget(resource, o.Namespace, subscriber.Uri!, policy),
-                ReplyKind.Broker, TopicNames.Broker(o.Namespace, brokerName), null);
+            c.Subscribers[topic] = new SubscriberRoute(new Accounting.DeliveryKey("Trigger", o.Namespace, o.Name), resource, o.Namespace, topic, new DeliveryTarget(resource, o.Namespace, subscriber.Uri!, policy),
+                ReplyKind.Broker, TopicNames.Broker(o.Namespace, brokerName), null,
+                DeliveryLimits.From(c.DefaultMaxInFlight, annotated.MaxInFlight, annotated.EventsPerSecond, c.CapacityOf(t.Spec.Subscriber, o.Namespace)));
             c.Streams[topic] = StreamRole.Delivery;
         }
 

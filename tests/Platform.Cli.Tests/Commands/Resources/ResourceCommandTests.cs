@@ -360,6 +360,8 @@ public sealed class ResourceCommandTests(ApiServer api, ITestOutputHelper log) :
         Assert.Matches(@"paid\s+events\s+ksvc:billing", output);
         (code, output, _) = await Run("trigger", "describe", "paid");
         Assert.Contains("type: dev.example.paid", output);
+        // The loss accounting comes from the broker's /stats; a broker with no address yet (no broker service here) says so.
+        Assert.Contains("Delivery:  not available (broker default/events has no address yet)", output);
         var trigger = await GetJson("trigger", "paid");
         Assert.Equal("Service", trigger.StringAt("spec.subscriber.ref.kind"));
         Assert.Equal("serving.knative.dev/v1", trigger.StringAt("spec.subscriber.ref.apiVersion"));

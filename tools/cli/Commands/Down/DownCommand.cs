@@ -36,7 +36,7 @@ internal static class DownCommand
         }
         if (!RunStateStore.RunnerAlive(state))
         {
-            var left = RunStateStore.KillLeftovers(state);
+            var left = RunStateStore.KillLeftovers(state, platformDir);
             store.Delete();
             terminal.Line(left > 0
                 ? $"the runner of {label} was gone; killed {left} process(es) it left behind"
@@ -55,7 +55,7 @@ internal static class DownCommand
             Signals.Send(state.RunnerPid, Signals.Kill);
         }
         // Whatever the runner could not stop (or a runner killed above) is killed here.
-        var leftovers = RunStateStore.KillLeftovers(state);
+        var leftovers = RunStateStore.KillLeftovers(state, platformDir);
         if (leftovers > 0) terminal.Warn($"killed {leftovers} process(es) that were still running");
         store.Delete();
         terminal.Success($"stopped {string.Join(", ", state.Apps.Select(a => a.AppId))}");

@@ -23,13 +23,14 @@ internal static class KindVerbs
     }
 
     /// <summary><c>describe NAME</c> with <c>-o yaml|json</c>.</summary>
-    public static Command Describe(Terminal terminal, Connection connection, ResourceKind kind, TimeProvider time)
+    public static Command Describe(Terminal terminal, Connection connection, ResourceKind kind, TimeProvider time,
+        Func<IResourceStore, JsonObject, CancellationToken, Task<string>>? more = null)
     {
         var name = new Argument<string>("name") { Description = $"Name of the {kind.Kind}" };
         var output = ResourceOutput.Option();
         var command = new Command("describe", $"Show the details of a {kind.Kind}") { name, output };
         command.SetAction((parse, cancel) => ResourceRun.RunAsync(terminal, connection, parse, cancel, (client, ns) =>
-            DescribeAsync(terminal, client, kind, ns, parse.GetValue(name)!, parse.GetValue(output), time, cancel)));
+            DescribeAsync(terminal, client, kind, ns, parse.GetValue(name)!, parse.GetValue(output), time, cancel, more)));
         return command;
     }
 
@@ -59,13 +60,17 @@ internal static class KindVerbs
     }
 
     /// <summary>Gets one object and prints it as kn's describe (or YAML/JSON).</summary>
-    public static async Task<int> DescribeAsync(Terminal terminal, IResourceStore client, ResourceKind kind, string ns, string name, string? format, TimeProvider time, CancellationToken cancel)
+    public static async Task<int> DescribeAsync(Terminal terminal, IResourceStore client, ResourceKind kind, string ns, string name, string? format, TimeProvider time, CancellationToken cancel,
+        Func<IResourceStore, JsonObject, CancellationToken, Task<string>>? more = null)
     {
         var obj = await client.GetRequiredAsync(kind, ns, name, cancel).ConfigureAwait(false);
         if (format is "yaml" or "json" or "name")
             ResourceOutput.Print(terminal, kind, [obj], format, false, true, time);
         else
+        {
             terminal.Out.Write(Describer.Describe(kind, obj, time.GetUtcNow()));
+            if (more is not null) terminal.Out.Write(await more(client, obj, cancel).ConfigureAwait(false));
+        }
         return ExitCode.Ok;
     }
 

@@ -43,7 +43,11 @@ internal static class ResourceColumns
             "Configuration" => [new("LATEST CREATED", (o, _) => o.StringAt("status.latestCreatedRevisionName") ?? ""), new("LATEST READY", (o, _) => o.StringAt("status.latestReadyRevisionName") ?? ""), AgeColumn, Conditions, Ready, Reason],
             "Trigger" => [new("BROKER", (o, _) => o.StringAt("spec.broker") ?? ""), new("SINK", (o, _) => SinkText(o.At("spec.subscriber"))), AgeColumn, Conditions, Ready, Reason],
             "PingSource" => [new("SCHEDULE", (o, _) => o.StringAt("spec.schedule") ?? ""), new("SINK", (o, _) => SinkText(o.At("spec.sink"))), AgeColumn, Conditions, Ready, Reason],
-            "ApiServerSource" or "ContainerSource" or "SinkBinding" => [new("SINK", (o, _) => SinkText(o.At("spec.sink"))), AgeColumn, Conditions, Ready, Reason],
+            // As kn prints them: Kind:apiVersion of each watched resource.
+            "ApiServerSource" => [new("RESOURCES", (o, _) => string.Join(",", o.ObjectsAt("spec.resources").Select(r => $"{r.StringAt("kind")}:{r.StringAt("apiVersion")}"))),
+                new("SINK", (o, _) => SinkText(o.At("spec.sink"))), AgeColumn, Conditions, Ready, Reason],
+            "ContainerSource" or "SinkBinding" => [new("SINK", (o, _) => SinkText(o.At("spec.sink"))), AgeColumn, Conditions, Ready, Reason],
+            "DomainMapping" => [Url, new("REF", (o, _) => RefText(o.At("spec.ref"))), AgeColumn, Conditions, Ready, Reason],
             "Channel" => [new("TYPE", (o, _) => o.StringAt("spec.channelTemplate.kind") ?? o.StringAt("status.channel.kind") ?? ""), Url, AgeColumn, Ready, Reason],
             "Subscription" => [new("CHANNEL", (o, _) => RefText(o.At("spec.channel"))), new("SUBSCRIBER", (o, _) => SinkText(o.At("spec.subscriber"))),
                 new("REPLY", (o, _) => SinkText(o.At("spec.reply"))), new("DEAD LETTER SINK", (o, _) => SinkText(o.At("spec.delivery.deadLetterSink"))), Ready, Reason],

@@ -76,6 +76,7 @@ internal static class TestCommand
                 cancel.ThrowIfCancellationRequested();
                 runs.Add(await RunProjectAsync(terminal, csproj, parse.GetValue(configuration)!, parse.GetValue(filter), resultsDir, cancel).ConfigureAwait(false));
             }
+            FigureTables.Write(terminal, resultsDir);
             Report(terminal, runs);
             return runs.All(r => r.Succeeded) ? ExitCode.Ok : ExitCode.Failure;
         });
@@ -105,6 +106,8 @@ internal static class TestCommand
         foreach (var a in new[] { "test", csproj, "-c", configuration, "--no-build", "--logger", $"trx;LogFileName={name}.trx",
                      "--results-directory", resultsDir, "--blame-hang-timeout", HangTimeout, "--blame-hang-dump-type", "none" })
             info.ArgumentList.Add(a);
+        // Tests that measure (the fault suite) write their figures here as tab-separated tables; printed at the end.
+        info.Environment[FigureTables.ResultsVariable] = resultsDir;
         if (filter is not null)
         {
             info.ArgumentList.Add("--filter");

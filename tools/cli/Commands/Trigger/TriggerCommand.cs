@@ -39,7 +39,7 @@ internal static class TriggerCommand
 
         group.Subcommands.Add(create);
         group.Subcommands.Add(KindVerbs.List(terminal, connection, kind, time));
-        group.Subcommands.Add(KindVerbs.Describe(terminal, connection, kind, time));
+        group.Subcommands.Add(KindVerbs.Describe(terminal, connection, kind, time, TriggerStats.DescribeAsync));
         group.Subcommands.Add(KindVerbs.Delete(terminal, connection, kind));
         return group;
     }

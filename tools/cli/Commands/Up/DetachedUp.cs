@@ -25,6 +25,7 @@ internal static class DetachedUp
         }
 
         var logs = Path.Combine(run.PlatformDir, "logs");
+        Runner.Logs.RunLogs.KeepPrevious(logs);
         Directory.CreateDirectory(logs);
         var supervisorLog = Path.Combine(logs, "up.log");
         using var supervisor = StartSupervisor(settings, supervisorLog);
@@ -51,7 +52,7 @@ internal static class DetachedUp
                 if (state.Phase == RunPhase.Failed)
                 {
                     try { await supervisor.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false); }
-                    catch (TimeoutException) { RunStateStore.KillLeftovers(state); }
+                    catch (TimeoutException) { RunStateStore.KillLeftovers(state, run.PlatformDir); }
                     store.Delete();
                     var lines = (state.Error ?? "failed").Split(Environment.NewLine);
                     terminal.Fail(lines[0], lines.Skip(1).Where(l => l.Length > 0).Select(l => "  " + l).Prepend(lines.Length > 1 ? "last output:" : "").Where(l => l.Length > 0),

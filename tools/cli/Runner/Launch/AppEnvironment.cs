@@ -8,7 +8,8 @@ internal sealed record EnvironmentChange(IReadOnlyDictionary<string, string> Set
 /// <summary>
 /// The environment the Dapr CLI gives an app: <c>APP_ID</c>, <c>APP_PORT</c>, <c>APP_CHANNEL_ADDRESS</c>,
 /// <c>APP_PROTOCOL</c>, <c>DAPR_HTTP_PORT</c>, <c>DAPR_GRPC_PORT</c>, <c>DAPR_METRICS_PORT</c>, on top of
-/// <c>common.env</c> and the app's <c>env</c>.
+/// <c>common.env</c> and the app's <c>env</c>; and ours, <c>PLATFORM_DIR</c>: the run's <c>.platform</c> folder, where
+/// the serving-controller keeps replica logs and its record of running replicas (so a restarted one reaps them).
 /// </summary>
 internal static class AppEnvironment
 {
@@ -19,10 +20,18 @@ internal static class AppEnvironment
     public static readonly IReadOnlyList<string> InheritedUrlVariables =
         ["ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "DOTNET_URLS"];
 
-    /// <summary>The app's environment. The runner's variables win over dapr.yaml's: they describe the real ports.</summary>
-    public static EnvironmentChange ForApp(AppLaunch launch)
+    /// <summary>
+    /// The app's environment. The runner's variables win over dapr.yaml's: they describe the real ports. Values that
+    /// are a secret's placeholder (<c>{{platform:api-token}}</c>) get the secret from <paramref name="secrets"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A value names an unknown placeholder (the message names the app and key).</exception>
+    public static EnvironmentChange ForApp(AppLaunch launch, string? platformDir = null, IReadOnlyDictionary<string, string>? secrets = null)
     {
-        var set = new Dictionary<string, string>(launch.App.Env, StringComparer.Ordinal)
+        var set = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in launch.App.Env)
+            set[key] = Secrets.RunSecrets.Substitute(value, secrets ?? new Dictionary<string, string>(), out var error)
+                ?? throw new InvalidOperationException($"dapr.yaml: app {launch.App.AppId}: env.{key}: {error}");
+        foreach (var (key, value) in new Dictionary<string, string>
         {
             ["APP_ID"] = launch.App.AppId,
             ["APP_CHANNEL_ADDRESS"] = "127.0.0.1",
@@ -30,14 +39,24 @@ internal static class AppEnvironment
             ["DAPR_HTTP_PORT"] = Invariant(launch.Ports.DaprHttp),
             ["DAPR_GRPC_PORT"] = Invariant(launch.Ports.DaprGrpc),
             ["DAPR_METRICS_PORT"] = Invariant(launch.Ports.Metrics),
-        };
+        })
+            set[key] = value;
         if (launch.Ports.App is int port) set["APP_PORT"] = Invariant(port);
+        if (platformDir is not null) set["PLATFORM_DIR"] = platformDir;
         return new EnvironmentChange(set, InheritedUrlVariables.Where(v => !launch.App.Env.ContainsKey(v)).ToList());
     }
 
-    /// <summary>The sidecar's environment: the inherited one (with <c>DAPR_API_TOKEN</c>/<c>APP_API_TOKEN</c>), minus URL settings.</summary>
-    public static EnvironmentChange ForSidecar() =>
-        new(new Dictionary<string, string>(), InheritedUrlVariables);
+    /// <summary>
+    /// The sidecar's environment: the inherited one minus URL settings, with its app's <c>DAPR_API_TOKEN</c> (which it
+    /// then requires) and <c>APP_API_TOKEN</c> (which it sends the app) when the app's env has them.
+    /// </summary>
+    public static EnvironmentChange ForSidecar(EnvironmentChange? app = null)
+    {
+        var set = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in new[] { "DAPR_API_TOKEN", "APP_API_TOKEN" })
+            if (app?.Set.TryGetValue(key, out var value) == true) set[key] = value;
+        return new(set, InheritedUrlVariables);
+    }
 
     private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace Platform.Cli.Runner.Processes;
@@ -34,18 +33,7 @@ internal static class Signals
 
     /// <summary>
     /// Whether <paramref name="pid"/> is still the process that started at <paramref name="startTime"/> (so a
-    /// recycled pid is never signalled).
+    /// recycled pid is never signalled); the same test the serving-controller applies to its replica record.
     /// </summary>
-    public static bool IsSameProcess(int pid, DateTimeOffset startTime)
-    {
-        try
-        {
-            using var p = Process.GetProcessById(pid);
-            return !p.HasExited && Math.Abs((p.StartTime.ToUniversalTime() - startTime.UtcDateTime).TotalSeconds) < 2;
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
-    }
+    public static bool IsSameProcess(int pid, DateTimeOffset startTime) => Platform.Workloads.Local.ReplicaRecords.IsSameProcess(pid, startTime);
 }

@@ -30,6 +30,15 @@ internal enum RunPhase
 /// <param name="OwnGroup">Whether it leads its own process group.</param>
 internal sealed record RunProcess(string Name, string AppId, ProcessRole Role, int Pid, DateTimeOffset StartTime, bool OwnGroup);
 
+/// <summary>A process of the run that exited on its own after the run was ready, and was restarted.</summary>
+/// <param name="Name">Display name (<c>activator</c>, <c>activator (dapr)</c>, <c>redis</c>).</param>
+/// <param name="AppId">App it belongs to.</param>
+/// <param name="Crashes">How many times it exited on its own.</param>
+/// <param name="LastExitCode">Its last exit code (137 for SIGKILL seen as 128+9; -1 when unknown).</param>
+/// <param name="LastExitAt">When it last exited.</param>
+/// <param name="LastLines">The last lines it wrote before that exit.</param>
+internal sealed record RunCrash(string Name, string AppId, int Crashes, int LastExitCode, DateTimeOffset LastExitAt, IReadOnlyList<string> LastLines);
+
 /// <summary>An app of the run and its ports.</summary>
 /// <param name="AppId">App-id.</param>
 /// <param name="AppPort">App port, or null.</param>
@@ -37,8 +46,10 @@ internal sealed record RunProcess(string Name, string AppId, ProcessRole Role, i
 /// <param name="DaprGrpcPort">Sidecar gRPC port.</param>
 /// <param name="MetricsPort">Sidecar metrics port.</param>
 /// <param name="HealthUrl">The app's health URL, or null when readiness is a TCP connect (or it has no port).</param>
-/// <param name="Status">Last known status (<c>starting</c>, <c>healthy</c>, <c>exited</c>).</param>
-internal sealed record RunApp(string AppId, int? AppPort, int DaprHttpPort, int DaprGrpcPort, int MetricsPort, string? HealthUrl, string Status);
+/// <param name="Status">Last known status (<c>starting</c>, <c>healthy</c>, <c>restarting</c>, <c>exited</c>).</param>
+/// <param name="AppMetricsPort">The app's own Prometheus port (<c>Telemetry__MetricsPort</c> in its env), or null.</param>
+internal sealed record RunApp(string AppId, int? AppPort, int DaprHttpPort, int DaprGrpcPort, int MetricsPort, string? HealthUrl, string Status,
+    int? AppMetricsPort = null);
 
 /// <summary>
 /// <c>.platform/run/state.json</c>: what <c>platform up</c> is running, written by the runner (foreground or the
@@ -72,6 +83,9 @@ internal sealed record RunState
 
     /// <summary>The processes, in start order.</summary>
     public IReadOnlyList<RunProcess> Processes { get; init; } = [];
+
+    /// <summary>Processes that crashed and were restarted, by name.</summary>
+    public IReadOnlyList<RunCrash> Crashes { get; init; } = [];
 }
 
 /// <summary>Reads and writes <see cref="RunState"/> atomically (write then rename).</summary>
@@ -116,9 +130,18 @@ internal sealed class RunStateStore(string platformDir)
 
     /// <summary>
     /// Kills what a dead runner left behind: every recorded process that is still the same process (SIGKILL to
-    /// its group). Returns how many were found.
+    /// its group), then the replicas its serving-controller recorded in <c>.platform/run/replicas</c> (the controller
+    /// first, so that it cannot start new ones). Returns how many were found.
     /// </summary>
-    public static int KillLeftovers(RunState state)
+    public static int KillLeftovers(RunState state, string platformDir)
+    {
+        var killed = KillRecordedProcesses(state);
+        var replicas = System.IO.Path.Combine(platformDir, "run", "replicas");
+        if (Directory.Exists(replicas)) killed += new Platform.Workloads.Local.ReplicaRecords(replicas).ReapLeftovers().Count;
+        return killed;
+    }
+
+    private static int KillRecordedProcesses(RunState state)
     {
         var killed = 0;
         foreach (var p in state.Processes)

@@ -36,52 +36,114 @@ public static class CloudEventEnvelope
     /// <summary>The envelope as UTF-8 JSON; <paramref name="now"/> stamps <c>time</c> and <c>expiration</c>.</summary>
     public static byte[] Build(in PublishInput input, DateTimeOffset now)
     {
-        var buffer = new ArrayBufferWriter<byte>(input.Data.Length + 512);
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = false }))
+        var w = EnvelopeWriter.Rent(out var buffer);
+        w.WriteStartObject();
+        var traceParent = input.TraceParent ?? NewTraceParent();
+        if (IsCloudEvent(input.ContentType) && TryParseObject(input.Data, out var existing))
         {
-            w.WriteStartObject();
-            var traceParent = input.TraceParent ?? NewTraceParent();
-            if (IsCloudEvent(input.ContentType) && TryParseObject(input.Data, out var existing))
-            {
-                using (existing)
-                {
-                    var root = existing!.RootElement;
-                    foreach (var p in root.EnumerateObject())
-                    {
-                        if (p.NameEquals("topic") || p.NameEquals("pubsubname")) continue;
-                        p.WriteTo(w);
-                    }
-                    if (!root.TryGetProperty("id", out _)) w.WriteString("id", Guid.NewGuid().ToString());
-                    if (!root.TryGetProperty("source", out _)) w.WriteString("source", input.Source);
-                    if (!root.TryGetProperty("type", out _)) w.WriteString("type", "com.dapr.event.sent");
-                    if (!root.TryGetProperty("specversion", out _)) w.WriteString("specversion", "1.0");
-                    if (!root.TryGetProperty("datacontenttype", out _) && (root.TryGetProperty("data", out var d) && d.ValueKind is JsonValueKind.Object or JsonValueKind.Array))
-                        w.WriteString("datacontenttype", "application/json");
-                    if (!root.TryGetProperty("time", out _)) w.WriteString("time", now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"));
-                    if (!root.TryGetProperty("traceid", out _)) w.WriteString("traceid", traceParent);
-                    if (!root.TryGetProperty("traceparent", out _)) w.WriteString("traceparent", traceParent);
-                    if (!root.TryGetProperty("tracestate", out _)) w.WriteString("tracestate", input.TraceState ?? "");
-                    WriteCommon(w, input, now);
-                }
-            }
-            else
-            {
-                var contentType = string.IsNullOrEmpty(input.ContentType) ? "application/json" : input.ContentType;
-                w.WriteString("id", Guid.NewGuid().ToString());
-                w.WriteString("source", input.Source);
-                w.WriteString("type", "com.dapr.event.sent");
-                w.WriteString("specversion", "1.0");
-                w.WriteString("datacontenttype", contentType);
-                w.WriteString("time", now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"));
-                w.WriteString("traceid", traceParent);
-                w.WriteString("traceparent", traceParent);
-                w.WriteString("tracestate", input.TraceState ?? "");
-                WriteCommon(w, input, now);
-                WriteData(w, input.Data.Span, contentType);
-            }
-            w.WriteEndObject();
+            using (existing) WriteCloudEvent(w, existing!.RootElement, input, now, traceParent);
         }
-        return buffer.WrittenSpan.ToArray();
+        else
+        {
+            WritePlain(w, input, now, traceParent);
+        }
+        w.WriteEndObject();
+        return EnvelopeWriter.Return(w, buffer);
+    }
+
+    /// <summary>
+    /// The envelope, as <see cref="Build"/>, after the checks of <see cref="Validate"/> for a structured CloudEvent:
+    /// its body is parsed once for both. Returns the problem (nothing built), or null with <paramref name="envelope"/> set.
+    /// </summary>
+    public static string? TryBuild(in PublishInput input, DateTimeOffset now, out byte[] envelope)
+    {
+        envelope = [];
+        if (!IsCloudEvent(input.ContentType))
+        {
+            envelope = Build(input, now);
+            return null;
+        }
+        var (doc, problem) = ParseCloudEvent(input.Data.Span);
+        if (problem is not null) return problem;
+        using (doc)
+        {
+            var w = EnvelopeWriter.Rent(out var buffer);
+            w.WriteStartObject();
+            WriteCloudEvent(w, doc!.RootElement, input, now, input.TraceParent ?? NewTraceParent());
+            w.WriteEndObject();
+            envelope = EnvelopeWriter.Return(w, buffer);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// One JSON writer and buffer per thread, reused by every envelope built on it: a publish then allocates only the
+    /// envelope's own bytes (the buffer and the writer were two more objects and a copy per message at pub/sub load).
+    /// </summary>
+    private static class EnvelopeWriter
+    {
+        private const int KeptBytes = 64 * 1024; // a larger buffer (a rare large event) is dropped, not kept per thread
+        [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+        [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
+        public static Utf8JsonWriter Rent(out ArrayBufferWriter<byte> buffer)
+        {
+            buffer = t_buffer ?? new ArrayBufferWriter<byte>(4096);
+            t_buffer = null; // nested use on this thread (none today) would get fresh ones
+            var writer = t_writer ?? new Utf8JsonWriter(buffer);
+            t_writer = null;
+            writer.Reset(buffer);
+            return writer;
+        }
+
+        public static byte[] Return(Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer)
+        {
+            writer.Flush();
+            var bytes = buffer.WrittenSpan.ToArray();
+            buffer.ResetWrittenCount();
+            if (buffer.Capacity <= KeptBytes)
+            {
+                t_buffer = buffer;
+                t_writer = writer;
+            }
+            return bytes;
+        }
+    }
+
+    private static void WriteCloudEvent(Utf8JsonWriter w, JsonElement root, in PublishInput input, DateTimeOffset now, string traceParent)
+    {
+        foreach (var p in root.EnumerateObject())
+        {
+            if (p.NameEquals("topic") || p.NameEquals("pubsubname")) continue;
+            p.WriteTo(w);
+        }
+        if (!root.TryGetProperty("id", out _)) w.WriteString("id", Guid.NewGuid().ToString());
+        if (!root.TryGetProperty("source", out _)) w.WriteString("source", input.Source);
+        if (!root.TryGetProperty("type", out _)) w.WriteString("type", "com.dapr.event.sent");
+        if (!root.TryGetProperty("specversion", out _)) w.WriteString("specversion", "1.0");
+        if (!root.TryGetProperty("datacontenttype", out _) && (root.TryGetProperty("data", out var d) && d.ValueKind is JsonValueKind.Object or JsonValueKind.Array))
+            w.WriteString("datacontenttype", "application/json");
+        if (!root.TryGetProperty("time", out _)) w.WriteString("time", now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"));
+        if (!root.TryGetProperty("traceid", out _)) w.WriteString("traceid", traceParent);
+        if (!root.TryGetProperty("traceparent", out _)) w.WriteString("traceparent", traceParent);
+        if (!root.TryGetProperty("tracestate", out _)) w.WriteString("tracestate", input.TraceState ?? "");
+        WriteCommon(w, input, now);
+    }
+
+    private static void WritePlain(Utf8JsonWriter w, in PublishInput input, DateTimeOffset now, string traceParent)
+    {
+        var contentType = string.IsNullOrEmpty(input.ContentType) ? "application/json" : input.ContentType;
+        w.WriteString("id", Guid.NewGuid().ToString());
+        w.WriteString("source", input.Source);
+        w.WriteString("type", "com.dapr.event.sent");
+        w.WriteString("specversion", "1.0");
+        w.WriteString("datacontenttype", contentType);
+        w.WriteString("time", now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"));
+        w.WriteString("traceid", traceParent);
+        w.WriteString("traceparent", traceParent);
+        w.WriteString("tracestate", input.TraceState ?? "");
+        WriteCommon(w, input, now);
+        WriteData(w, input.Data.Span, contentType);
     }
 
     /// <summary>
@@ -136,6 +198,63 @@ public static class CloudEventEnvelope
             || media.Equals("text/json", StringComparison.OrdinalIgnoreCase)
             || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>
+    /// Checks a structured CloudEvent before it is published (as daprd refuses a body it cannot read as one): a JSON
+    /// object whose context attributes, where present, are strings (<c>specversion</c> "1.0"), with at most one of
+    /// <c>data</c> and <c>data_base64</c>, the latter valid base64. Missing <c>id</c>/<c>source</c>/<c>type</c> are
+    /// filled in by <see cref="Build"/>. Returns the problem with its attribute, or null when the event is sound.
+    /// </summary>
+    public static string? Validate(ReadOnlySpan<byte> body)
+    {
+        var (doc, problem) = ParseCloudEvent(body);
+        doc?.Dispose();
+        return problem;
+    }
+
+    /// <summary>The body parsed, or the problem (then no document) as <see cref="Validate"/> words it.</summary>
+    private static (JsonDocument? Document, string? Problem) ParseCloudEvent(ReadOnlySpan<byte> body)
+    {
+        JsonDocument doc;
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            doc = JsonDocument.ParseValue(ref reader);
+            reader.Read(); // throws on content after the value
+        }
+        catch (JsonException e)
+        {
+            return (null, $"body: not valid JSON ({e.Message})");
+        }
+        var problem = Problem(doc.RootElement);
+        if (problem is null) return (doc, null);
+        doc.Dispose();
+        return (null, problem);
+    }
+
+    private static string? Problem(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object) return $"body: a structured CloudEvent is a JSON object, got {root.ValueKind.ToString().ToLowerInvariant()}";
+        foreach (var name in StringAttributes)
+            if (root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.String)
+                return $"{name}: must be a string, got {v.ValueKind.ToString().ToLowerInvariant()}";
+        if (root.TryGetProperty("specversion", out var sv) && sv.GetString() != "1.0")
+            return $"specversion: \"{sv.GetString()}\" is not supported (1.0)";
+        foreach (var name in RequiredAttributes)
+            if (root.TryGetProperty(name, out var v) && v.GetString()!.Length == 0) return $"{name}: must not be empty";
+        var hasData = root.TryGetProperty("data", out _);
+        if (root.TryGetProperty("data_base64", out var b64))
+        {
+            if (hasData) return "data_base64: an event carries data or data_base64, not both";
+            if (b64.ValueKind != JsonValueKind.String || !b64.TryGetBytesFromBase64(out _))
+                return "data_base64: must be a base64 string (RFC 4648)";
+        }
+        return null;
+    }
+
+    private static readonly string[] RequiredAttributes = ["id", "source", "type"];
+
+    private static readonly string[] StringAttributes = ["id", "source", "type", "specversion", "datacontenttype", "dataschema", "subject", "time"];
 
     /// <summary>True for <c>application/cloudevents+json</c> (with or without parameters).</summary>
     public static bool IsCloudEvent(string? contentType) =>

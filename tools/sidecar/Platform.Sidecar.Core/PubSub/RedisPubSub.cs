@@ -242,6 +242,8 @@ internal sealed class RedisPubSub : IPubSub
     {
         private readonly SemaphoreSlim _slots = new(concurrency, concurrency);
         private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
+        private readonly ConcurrentQueue<(string Topic, string Id)> _acks = new();
+        private int _flushing;
 
         public IDatabase Db => db;
         public string Group => group;
@@ -262,7 +264,7 @@ internal sealed class RedisPubSub : IPubSub
             try
             {
                 await handler(message, cancellationToken).ConfigureAwait(false);
-                db.StreamAcknowledge(message.Topic, group, message.Id, CommandFlags.FireAndForget);
+                Acknowledge(message.Topic, message.Id);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -278,6 +280,36 @@ internal sealed class RedisPubSub : IPubSub
             {
                 _inFlight.TryRemove(message.Id, out _);
                 _slots.Release();
+            }
+        }
+
+        /// <summary>
+        /// Queues an XACK. Acks are sent by one flusher at a time, each flush one XACK per topic with every id queued
+        /// by then: under load many acks share a command (Redis CPU and round trips), at low load each goes at once.
+        /// An ack lost with the process leaves its message pending, to be redelivered (at-least-once).
+        /// </summary>
+        private void Acknowledge(string topic, string id)
+        {
+            _acks.Enqueue((topic, id));
+            if (Interlocked.CompareExchange(ref _flushing, 1, 0) == 0) ThreadPool.UnsafeQueueUserWorkItem(static c => c.Flush(), this, preferLocal: true);
+        }
+
+        private void Flush()
+        {
+            while (true)
+            {
+                Dictionary<string, List<RedisValue>>? byTopic = null;
+                while (_acks.TryDequeue(out var ack))
+                {
+                    byTopic ??= new(StringComparer.Ordinal);
+                    if (!byTopic.TryGetValue(ack.Topic, out var ids)) byTopic[ack.Topic] = ids = [];
+                    ids.Add(ack.Id);
+                }
+                if (byTopic is not null)
+                    foreach (var (topic, ids) in byTopic)
+                        db.StreamAcknowledge(topic, group, [.. ids], CommandFlags.FireAndForget);
+                Volatile.Write(ref _flushing, 0);
+                if (_acks.IsEmpty || Interlocked.CompareExchange(ref _flushing, 1, 0) != 0) return;
             }
         }
 

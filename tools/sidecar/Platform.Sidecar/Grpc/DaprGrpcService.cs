@@ -222,7 +222,8 @@ internal sealed class DaprGrpcService(Publisher publisher, LoadedComponents comp
         var error = result.ToDaprError(pubsub, topic);
         var code = result.Error switch
         {
-            PublishError.PubSubNotFound or PublishError.PubSubEmpty or PublishError.TopicEmpty or PublishError.BadRequest => StatusCode.InvalidArgument,
+            PublishError.PubSubNotFound or PublishError.PubSubEmpty or PublishError.TopicEmpty or PublishError.BadRequest
+                or PublishError.CloudEventInvalid => StatusCode.InvalidArgument,
             _ => StatusCode.Internal,
         };
         return new RpcException(new Status(code, $"{error.ErrorCode}: {error.Message}"));

@@ -30,7 +30,7 @@ internal sealed class DaprMethodProvider : IServiceMethodProvider<DaprGrpcServic
         // Streaming (dynamic) subscriptions: see StreamingSubscriptions.
         context.AddDuplexStreamingMethod(
             new Method<SubscribeTopicEventsRequestAlpha1, SubscribeTopicEventsResponseAlpha1>(MethodType.DuplexStreaming, ServiceName, "SubscribeTopicEventsAlpha1",
-                Marshallers.Create(r => r.ToByteArray(), SubscribeTopicEventsRequestAlpha1.Parser.ParseFrom),
+                Marshallers.Create(r => r.ToByteArray(), Parse(SubscribeTopicEventsRequestAlpha1.Parser)),
                 Marshallers.Create(r => r.ToByteArray(), SubscribeTopicEventsResponseAlpha1.Parser.ParseFrom)),
             [],
             (_, requests, responses, callContext) =>
@@ -40,6 +40,22 @@ internal sealed class DaprMethodProvider : IServiceMethodProvider<DaprGrpcServic
             });
     }
 
+    /// <summary>
+    /// The request parser: a body that is not the method's protobuf message is the caller's error, so it answers
+    /// InvalidArgument with the parser's reason (grpc-dotnet would report the exception as Unknown).
+    /// </summary>
+    internal static Func<byte[], T> Parse<T>(MessageParser<T> parser) where T : IMessage<T> => bytes =>
+    {
+        try
+        {
+            return parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"the request is not a valid {typeof(T).Name}: {e.Message}"));
+        }
+    };
+
     private static void Add<TRequest, TResponse>(ServiceMethodProviderContext<DaprGrpcService> context, string name, MessageParser<TRequest> parser,
         Func<DaprGrpcService, TRequest, ServerCallContext, Task<TResponse>> handler)
         where TRequest : class, IMessage<TRequest>
@@ -47,7 +63,7 @@ internal sealed class DaprMethodProvider : IServiceMethodProvider<DaprGrpcServic
     {
         var responseParser = new MessageParser<TResponse>(() => new TResponse());
         var method = new Method<TRequest, TResponse>(MethodType.Unary, ServiceName, name,
-            Marshallers.Create(r => r.ToByteArray(), parser.ParseFrom),
+            Marshallers.Create(r => r.ToByteArray(), Parse(parser)),
             Marshallers.Create(r => r.ToByteArray(), responseParser.ParseFrom));
         context.AddUnaryMethod(method, [], (service, request, callContext) => handler(service, request, callContext));
     }

@@ -139,9 +139,11 @@ internal sealed class StreamingSubscriptions(LoadedComponents components, Sideca
         var trimmed = data.TrimStart(" \t\r\n"u8);
         if (subscription.RawPayload || trimmed.IsEmpty || trimmed[0] != (byte)'{')
         {
-            request.Id = Guid.NewGuid().ToString();
+            // The message's own id (unique in its topic, the same on redelivery) rather than a fresh UUID, and its
+            // bytes wrapped rather than copied: nothing writes to a message once read.
+            request.Id = message.Id;
             request.DataContentType = "application/octet-stream";
-            request.Data = ByteString.CopyFrom(data);
+            request.Data = UnsafeByteOperations.UnsafeWrap(message.Data);
             return request;
         }
         if (CloudEventEnvelope.IsExpired(data, time.GetUtcNow())) return null;
@@ -194,10 +196,30 @@ internal sealed class StreamingSubscriptions(LoadedComponents components, Sideca
         private readonly ConcurrentDictionary<string, TaskCompletionSource<ResponseStatus>> _waiting = new(StringComparer.Ordinal);
         private long _sequence;
 
+        private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
+        private int _queued;
+
+        /// <summary>
+        /// Writes one message. A write with others queued behind it is not flushed (gRPC's BufferHint): the last one
+        /// of a burst flushes them all, so a busy stream sends many events per HTTP/2 frame and system call.
+        /// </summary>
         public async Task WriteAsync(SubscribeTopicEventsResponseAlpha1 response, CancellationToken cancellationToken)
         {
-            await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try { await writer.WriteAsync(response, cancellationToken).ConfigureAwait(false); }
+            Interlocked.Increment(ref _queued);
+            try
+            {
+                await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                Interlocked.Decrement(ref _queued);
+                throw;
+            }
+            try
+            {
+                writer.WriteOptions = Interlocked.Decrement(ref _queued) > 0 ? Buffered : null;
+                await writer.WriteAsync(response, cancellationToken).ConfigureAwait(false);
+            }
             finally { _write.Release(); }
         }
 

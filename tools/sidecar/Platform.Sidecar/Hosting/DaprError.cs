@@ -27,6 +27,12 @@ internal sealed record DaprError(int Status, string ErrorCode, string Message)
     /// <summary>ERR_STATE_STORES_NOT_CONFIGURED (500).</summary>
     public static DaprError StoresNotConfigured() => new(500, "ERR_STATE_STORES_NOT_CONFIGURED", "state store is not configured");
 
+    /// <summary>ERR_PUBSUB_CLOUD_EVENTS_SER (400): a structured CloudEvent that cannot be read as one.</summary>
+    public static DaprError CloudEventInvalid(string reason) => new(400, "ERR_PUBSUB_CLOUD_EVENTS_SER", "error when unmarshalling the request as a cloud event: " + reason);
+
+    /// <summary>ERR_BODY_TOO_LARGE (413): a request body above <c>--max-body-size</c>.</summary>
+    public static DaprError BodyTooLarge(long limit) => new(413, "ERR_BODY_TOO_LARGE", $"request body is larger than the sidecar's --max-body-size ({limit} bytes)");
+
     /// <summary>ERR_MALFORMED_REQUEST (400).</summary>
     public static DaprError Malformed(string reason) => new(400, "ERR_MALFORMED_REQUEST", reason);
 

@@ -40,7 +40,7 @@ internal static class SidecarHost
     }
 
     private const string UsageLine = "usage: platform-sidecar --app-id ID [--app-port N] --dapr-http-port N --dapr-grpc-port N [--resources-path DIR]... " +
-        "[--app-protocol http] [--app-channel-address 127.0.0.1] [--registry-dir DIR] [--metrics-port N] [--log-level debug|info|warn|error]";
+        "[--app-protocol http] [--app-channel-address 127.0.0.1] [--registry-dir DIR] [--metrics-port N] [--log-level debug|info|warn|error] [--max-body-size 4Mi]";
 
     /// <summary>Prints argument errors and the usage line; returns <see cref="BadConfiguration"/>.</summary>
     public static int Usage(IReadOnlyList<string> errors)
@@ -84,6 +84,10 @@ internal static class SidecarHost
             _ => LogLevel.Information,
         });
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // ASP.NET Core's hosting layer opens a log scope and starts an Activity for every request as soon as its
+        // category is enabled at any level; it only logs request start/finish (Information), which is filtered anyway.
+        // Off, a publish or delivery request carries no per-message scope or Activity unless a tracer listens.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
@@ -115,7 +119,11 @@ internal static class SidecarHost
         services.AddSingleton<InvocationTargets>();
         services.AddHttpForwarder();
 
-        services.AddGrpc(o => o.EnableDetailedErrors = true);
+        services.AddGrpc(o =>
+        {
+            o.EnableDetailedErrors = true;
+            o.MaxReceiveMessageSize = (int)Math.Min(options.MaxBodySize, int.MaxValue);
+        });
         services.AddSingleton<IServiceMethodProvider<DaprGrpcService>, DaprMethodProvider>();
         services.AddSingleton<DaprGrpcService>();
         return builder;
@@ -124,6 +132,7 @@ internal static class SidecarHost
     /// <summary>Maps the HTTP and gRPC APIs (actors are mapped by their own package).</summary>
     public static WebApplication MapSidecarApi(this WebApplication app)
     {
+        app.UseBodySizeLimit(app.Services.GetRequiredService<SidecarOptions>().MaxBodySize);
         app.MapHealthApi();
         app.MapMetadataApi();
         app.MapPublishApi();

@@ -5,7 +5,7 @@ namespace Platform.Sidecar.Hosting;
 /// <summary>
 /// The sidecar's command line, with daprd's flag names:
 /// <c>--app-id ID --app-port N --dapr-http-port N --dapr-grpc-port N [--resources-path DIR]... [--app-protocol http]
-/// [--app-channel-address 127.0.0.1] [--registry-dir DIR] [--metrics-port N] [--log-level info]</c>, plus the
+/// [--app-channel-address 127.0.0.1] [--registry-dir DIR] [--metrics-port N] [--log-level info] [--max-body-size 4Mi]</c>, plus the
 /// environment variables <c>DAPR_API_TOKEN</c> and <c>APP_API_TOKEN</c>.
 /// </summary>
 internal sealed record SidecarOptions
@@ -39,6 +39,16 @@ internal sealed record SidecarOptions
 
     /// <summary>--log-level: debug, info, warn or error (default info).</summary>
     public string LogLevel { get; init; } = "info";
+
+    /// <summary>
+    /// --max-body-size: the largest request body (HTTP) or message (gRPC) accepted, as daprd's flag: bytes, or a
+    /// quantity such as <c>16Mi</c>. Default 4 MiB, daprd's. Larger bodies are refused with 413
+    /// <c>ERR_BODY_TOO_LARGE</c> (gRPC <c>ResourceExhausted</c>) and nothing is published or saved.
+    /// </summary>
+    public long MaxBodySize { get; init; } = DefaultMaxBodySize;
+
+    /// <summary>daprd's default body limit, 4 MiB.</summary>
+    public const long DefaultMaxBodySize = 4 * 1024 * 1024;
 
     /// <summary>DAPR_API_TOKEN: required on every API call except health when set.</summary>
     public string? ApiToken { get; init; }
@@ -74,7 +84,7 @@ internal sealed record SidecarOptions
             switch (name)
             {
                 case "resources-path" or "components-path": resources.Add(value); break;
-                case "app-id" or "app-port" or "dapr-http-port" or "dapr-grpc-port" or "app-protocol" or "app-channel-address" or "registry-dir" or "metrics-port" or "log-level":
+                case "app-id" or "app-port" or "dapr-http-port" or "dapr-grpc-port" or "app-protocol" or "app-channel-address" or "registry-dir" or "metrics-port" or "log-level" or "max-body-size":
                     values[name] = value;
                     break;
                 default: errors.Add($"--{name}: unknown flag"); break;
@@ -93,6 +103,12 @@ internal sealed record SidecarOptions
         if (protocol != "http") errors.Add($"--app-protocol: '{protocol}' is not supported by the local sidecar (only http)");
         var logLevel = values.GetValueOrDefault("log-level", "info");
         if (logLevel is not ("debug" or "info" or "warn" or "error" or "fatal")) errors.Add($"--log-level: '{logLevel}' is not debug, info, warn or error");
+        var maxBodySize = DefaultMaxBodySize;
+        if (values.TryGetValue("max-body-size", out var sizeText))
+        {
+            if (ParseQuantity(sizeText) is { } size and > 0) maxBodySize = size;
+            else errors.Add($"--max-body-size: '{sizeText}' is not a size such as 4Mi, 512Ki or 1048576");
+        }
         if (errors.Count > 0) return (null, errors);
 
         return (new SidecarOptions
@@ -107,6 +123,7 @@ internal sealed record SidecarOptions
             RegistryDir = Path.GetFullPath(values.GetValueOrDefault("registry-dir") ?? Path.Combine(".platform", "run", "sidecars"), workingDirectory),
             MetricsPort = metricsPort,
             LogLevel = logLevel,
+            MaxBodySize = maxBodySize,
             ApiToken = NullIfEmpty(environment("DAPR_API_TOKEN")),
             AppApiToken = NullIfEmpty(environment("APP_API_TOKEN")),
         }, []);
@@ -121,4 +138,22 @@ internal sealed record SidecarOptions
     }
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+
+    /// <summary>Bytes of a Kubernetes-style quantity: <c>4Mi</c>, <c>512Ki</c>, <c>1Gi</c>, <c>4M</c>, <c>4096</c>; null when invalid.</summary>
+    internal static long? ParseQuantity(string text)
+    {
+        (string Suffix, long Factor)[] units = [("Ki", 1L << 10), ("Mi", 1L << 20), ("Gi", 1L << 30), ("k", 1000), ("K", 1000), ("M", 1_000_000), ("G", 1_000_000_000)];
+        var (digits, factor) = (text, 1L);
+        foreach (var (suffix, f) in units)
+            if (text.EndsWith(suffix, StringComparison.Ordinal)) { (digits, factor) = (text[..^suffix.Length], f); break; }
+        if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return null;
+        try
+        {
+            return checked(n * factor);
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+    }
 }

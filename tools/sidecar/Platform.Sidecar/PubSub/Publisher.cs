@@ -18,6 +18,8 @@ internal enum PublishError
     TopicEmpty,
     /// <summary>Bad metadata (e.g. ttlInSeconds).</summary>
     BadRequest,
+    /// <summary>An <c>application/cloudevents+json</c> body that is not a sound CloudEvent.</summary>
+    CloudEventInvalid,
     /// <summary>The component failed after the outbound retries.</summary>
     Failed,
 }
@@ -32,6 +34,7 @@ internal readonly record struct PublishResult(PublishError Error, string? Detail
         PublishError.PubSubEmpty => DaprError.PubSubEmpty(),
         PublishError.TopicEmpty => DaprError.TopicEmpty(pubsub),
         PublishError.BadRequest => DaprError.Malformed(Detail ?? "bad request"),
+        PublishError.CloudEventInvalid => DaprError.CloudEventInvalid(Detail ?? "invalid CloudEvent"),
         _ => DaprError.PublishFailed(topic, pubsub, Detail ?? "unknown error"),
     };
 }
@@ -82,7 +85,18 @@ internal sealed class Publisher(LoadedComponents components, SidecarOptions opti
                 ttl = TimeSpan.FromSeconds(seconds);
             }
         }
-        payload = raw ? data : CloudEventEnvelope.Build(new PublishInput(data, contentType, options.AppId, topic, pubsubName, traceParent, traceState, ttl), time.GetUtcNow());
+        if (raw)
+        {
+            payload = data;
+            return true;
+        }
+        // One parse of a structured CloudEvent both checks it and builds the envelope.
+        if (CloudEventEnvelope.TryBuild(new PublishInput(data, contentType, options.AppId, topic, pubsubName, traceParent, traceState, ttl), time.GetUtcNow(), out var envelope) is { } problem)
+        {
+            error = new(PublishError.CloudEventInvalid, problem);
+            return false;
+        }
+        payload = envelope;
         return true;
     }
 

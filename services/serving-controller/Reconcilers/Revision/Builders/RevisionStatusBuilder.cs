@@ -23,11 +23,19 @@ internal static class RevisionStatusBuilder
     public const string InvalidSpec = "InvalidSpec";
 
     /// <summary>
+    /// Condition on a revision with an image, set once: True when every container's <c>imageDigest</c> is in
+    /// <c>status.containerStatuses</c>, False with severity Info (never affecting Ready) and the reason
+    /// (<see cref="ImageDigestReasons"/>) when one could not be resolved. A command-only revision has none.
+    /// </summary>
+    public const string ImageDigestResolved = "ImageDigestResolved";
+
+    /// <summary>
     /// Computes the status from the workload (null: not ensured yet) or a build error, and the PodAutoscaler's status
-    /// (null: none yet), whose decided scale is the revision's <c>desiredReplicas</c>.
+    /// (null: none yet), whose decided scale is the revision's <c>desiredReplicas</c>, and, the first time, the image
+    /// digests resolved (null: nothing resolved now; the previous containerStatuses are kept).
     /// </summary>
     public static RevisionStatus Build(Platform.Resources.Serving.Revision revision, WorkloadStatus? workload, PodAutoscalerStatus? autoscaler,
-        RevisionStatus? previous, DateTimeOffset now, string? buildError = null)
+        RevisionStatus? previous, DateTimeOffset now, string? buildError = null, ImageDigestResolution? digests = null)
     {
         var status = new RevisionStatus
         {
@@ -40,6 +48,13 @@ internal static class RevisionStatusBuilder
         };
         var wasAvailable = previous?.GetCondition(ConditionTypes.ResourcesAvailable)?.Status == ConditionStatus.True;
 
+        if (digests is not null)
+        {
+            status.ContainerStatuses = [.. digests.Containers.Select(c => new ContainerStatus { Name = c.Container, ImageDigest = c.ImageDigest })];
+            if (digests.Resolved) status.SetCondition(ImageDigestResolved, ConditionStatus.True, now);
+            else status.SetCondition(ImageDigestResolved, ConditionStatus.False, now, digests.Reason, digests.Message, severity: "Info");
+        }
+
         if (buildError is not null)
         {
             status.SetCondition(ConditionTypes.ContainerHealthy, ConditionStatus.False, now, InvalidSpec, buildError);
@@ -48,7 +63,7 @@ internal static class RevisionStatusBuilder
         else if (workload?.Failure is { } failure && workload.Ready == 0)
         {
             // A failing revision that never came up: the backend's reason and output, as Knative surfaces a pod's.
-            var resources = failure.Reason is WorkloadFailureReasons.ContainerMissing or WorkloadFailureReasons.ProgressDeadlineExceeded;
+            var resources = failure.Reason == WorkloadFailureReasons.ContainerMissing || WorkloadFailureReasons.IsResources(failure.Reason);
             status.SetCondition(ConditionTypes.ContainerHealthy, resources ? ConditionStatus.Unknown : ConditionStatus.False, now,
                 failure.Reason, failure.Message);
             status.SetCondition(ConditionTypes.ResourcesAvailable, resources || !wasAvailable ? ConditionStatus.False : ConditionStatus.True, now,

@@ -13,9 +13,10 @@ internal static class RouteTableBuilder
     /// <summary>Builds the table.</summary>
     /// <param name="routes">Every Route with its status.</param>
     /// <param name="revisions">Existing revisions by (namespace, name).</param>
-    /// <param name="endpoints">The ready endpoints of a revision.</param>
+    /// <param name="readiness">The ready endpoints of a revision, why it cannot start replicas if it cannot, and its activator mode.</param>
+    /// <param name="domains">Custom domains (claimed, resolved DomainMappings); those naming a service that is not routed are left out.</param>
     public static RouteTable Build(IEnumerable<ServingRoute> routes, IReadOnlyDictionary<(string Ns, string Name), ServingRevision> revisions,
-        Func<string, string, IReadOnlyList<string>> endpoints)
+        Func<string, string, EndpointsUpdate> readiness, IEnumerable<DomainRoute>? domains = null)
     {
         var services = new List<ServiceRoute>();
         var routed = new SortedDictionary<(string, string), RevisionRoute>();
@@ -43,18 +44,27 @@ internal static class RouteTableBuilder
             foreach (var t in traffic)
             {
                 var revision = revisions[(ns, t.RevisionName!)];
+                var ready = readiness(ns, t.RevisionName!);
                 routed[(ns, t.RevisionName!)] = new RevisionRoute
                 {
                     Namespace = ns,
                     Name = t.RevisionName!,
+                    Configuration = revision.Metadata.Labels?.GetValueOrDefault(ServingMeta.ConfigurationLabel) is { Length: > 0 } c ? c : null,
                     ContainerConcurrency = (int)Math.Clamp(revision.Spec.ContainerConcurrency ?? 0, 0, 1000),
                     TimeoutSeconds = revision.Spec.TimeoutSeconds is long timeout ? (int)Math.Clamp(timeout, 1, 600) : null,
-                    Endpoints = endpoints(ns, t.RevisionName!),
+                    ResponseStartTimeoutSeconds = revision.Spec.ResponseStartTimeoutSeconds is long start and > 0 ? (int)Math.Clamp(start, 1, 600) : null,
+                    // Knative's 0 means no idle limit.
+                    IdleTimeoutSeconds = revision.Spec.IdleTimeoutSeconds is long idle and > 0 ? (int)Math.Clamp(idle, 1, 600) : null,
+                    Endpoints = ready.Endpoints ?? [],
+                    Failure = ready.Failure,
+                    Mode = ready.Mode,
                 };
             }
         }
 
-        return new RouteTable { Services = services, Revisions = routed.Values.ToList() };
+        var routedServices = services.Select(s => (s.Namespace, s.Name)).ToHashSet();
+        var mapped = (domains ?? []).Where(d => d.Url is not null || routedServices.Contains((d.Namespace, d.Service))).ToList();
+        return new RouteTable { Services = services, Revisions = routed.Values.ToList(), Domains = mapped };
     }
 
     /// <summary>True when the route is Ready-able: its traffic resolved (status.traffic set and AllTrafficAssigned True).</summary>
