@@ -86,8 +86,8 @@ public sealed class HelloWorldTests(ServingStack stack) : IClassFixture<ServingS
         stack.SkipIfUnavailable();
         var create = await stack.CliAsync(Cli, "service", "create", "crash", "--cmd", "sh", "--arg", "-c",
             "--arg", "echo starting crash; echo fatal: cannot open config.json >&2; exit 3", "--wait-timeout", "60");
-        Assert.Equal(1, create.ExitCode);
-        Assert.Contains("fatal: cannot open config.json", create.Output);
+        Assert.True(create.ExitCode == 1 && create.Output.Contains("fatal: cannot open config.json", StringComparison.Ordinal),
+            $"exit code {create.ExitCode}:\n{create.Output}\n--- serving-controller log:\n{stack.AppLog("serving-controller")}");
 
         var revision = await GetObjectAsync("revisions/crash-00001");
         var ready = revision["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Ready")!;

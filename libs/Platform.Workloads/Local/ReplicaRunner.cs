@@ -59,6 +59,7 @@ internal sealed class ReplicaRunner
     private async Task RunAsync()
     {
         var stopping = _stop.Token;
+        var broken = false;
         try
         {
             while (!stopping.IsCancellationRequested)
@@ -139,10 +140,11 @@ internal sealed class ReplicaRunner
             }
 
             WorkloadLog.ReplicaBroken(_revision.Logger, _revision.Key, Name, e);
+            broken = true;
         }
         finally
         {
-            _revision.Gone(this);
+            _revision.Gone(this, broken);
             _stop.Dispose();
         }
     }
@@ -245,14 +247,15 @@ internal sealed class ReplicaRunner
     /// The process's start time as the kernel has it; a process that already exited (a command that fails at once)
     /// has none left to read, and then now is as good: the record only tells a recycled pid apart, within seconds.
     /// </summary>
-    private static DateTimeOffset StartTimeOf(Process process)
+    internal static DateTimeOffset StartTimeOf(Process process)
     {
         try
         {
             return new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception)
         {
+            // Exited and reaped already: /proc no longer has it (Win32Exception), or Process knows it exited.
             return DateTimeOffset.UtcNow;
         }
     }

@@ -284,7 +284,7 @@ internal sealed class RevisionRunner
     }
 
     /// <summary>The replica's loop ended: forget it.</summary>
-    public void Gone(ReplicaRunner replica)
+    public void Gone(ReplicaRunner replica, bool broken = false)
     {
         lock (_gate)
         {
@@ -300,6 +300,25 @@ internal sealed class RevisionRunner
         }
 
         WorkloadLog.ReplicaStopped(Logger, Key, replica.Name);
+        // A replica whose runner broke was not asked to stop: the revision still wants it, so a new one takes its
+        // place (after the first restart delay, so that a bug that breaks every runner cannot spin).
+        if (broken) _ = ReplaceBrokenAsync();
+    }
+
+    private async Task ReplaceBrokenAsync()
+    {
+        await Task.Delay(Options.InitialRestartDelay, Time).ConfigureAwait(false);
+        await Operations.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            bool deleted;
+            lock (_gate) deleted = _deleted;
+            if (!deleted) Scale(Desired);
+        }
+        finally
+        {
+            Operations.Release();
+        }
     }
 
     // ---- internals (with _gate held) ----

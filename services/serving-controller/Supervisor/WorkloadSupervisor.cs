@@ -125,8 +125,9 @@ internal sealed partial class WorkloadSupervisor(
         }
         var pa = _autoscalers.Get(key.Namespace, key.Name);
         if (DesiredScale(pa) is { } desired && status.Desired != desired) await ScaleAsync(key, desired, ct);
-        if (pa is not null && ActualScale(pa) != status.Ready) await RecordActualScaleAsync(key, status.Ready, ct);
+        // Endpoints first: a request held at zero waits for them, while actualScale is only read by people and tools.
         await PushEndpointsIfChangedAsync(status, ct);
+        if (pa is not null && ActualScale(pa) != status.Ready) await RecordActualScaleAsync(key, status.Ready, ct);
     }
 
     private async Task PushEndpointsIfChangedAsync(WorkloadStatus status, CancellationToken ct)

@@ -79,10 +79,15 @@ public sealed class ColdStartBenchmark : IBenchmark
             {
                 using (var warm = await activator.GetAsync("/healthz", ct)) warm.EnsureSuccessStatusCode(); // the client's connection is not part of a cold start
                 using var trace = Trace ? new WorkloadTrace(control, $"{stack.Server}/workloads/v1/revisions/default/{name}-00001") : null;
+                var sentAt = DateTime.Now;
                 var elapsed = await FirstResponseAsync(activator, $"{name}.default.localhost", ct);
                 cold.Add(elapsed);
-                if (trace is not null) Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"      {name}: replica started by {trace.StartedAt:0} ms, ready by {trace.ReadyAt:0} ms, response at {elapsed:0} ms"));
+                if (trace is not null)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"      {name}: sent {sentAt:HH:mm:ss.fff}, replica started by {trace.StartedAt:0} ms, ready by {trace.ReadyAt:0} ms, response at {elapsed:0} ms"));
+                    PrintLogLines(stack, name + "-00001", sentAt, sentAt.AddMilliseconds(elapsed + 50));
+                }
                 direct.Add(await DirectStartAsync(stack.HelloWorld, ct));
             }
         }
@@ -104,6 +109,39 @@ public sealed class ColdStartBenchmark : IBenchmark
     }
 
     private static bool Trace => Environment.GetEnvironmentVariable("COLD_START_TRACE") == "1";
+
+    /// <summary>
+    /// Trace mode: the platform's log lines (activator, autoscaler, serving-controller; timestamps HH:mm:ss.fff) that
+    /// name the revision between the request and its response, in time order: where the cold start spent its time.
+    /// </summary>
+    private static void PrintLogLines(ServingStack stack, string revision, DateTime from, DateTime to)
+    {
+        var lines = new List<(TimeSpan At, string Line)>();
+        foreach (var app in new[] { "activator", "autoscaler", "serving-controller" })
+        {
+            var path = Path.Combine(stack.LogsDirectory, app + ".log");
+            if (!File.Exists(path)) continue;
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            while (reader.ReadLine() is { } line)
+            {
+                var at = line.IndexOf(revision, StringComparison.Ordinal) >= 0 ? FindTime(line) : null;
+                if (at is { } t && t >= from.TimeOfDay && t <= to.TimeOfDay) lines.Add((t, $"{app}: {line.Trim()}"));
+            }
+        }
+        foreach (var (at, line) in lines.OrderBy(l => l.At))
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"        +{(at - from.TimeOfDay).TotalMilliseconds,5:0} ms  {(line.Length > 160 ? line[..160] : line)}"));
+    }
+
+    /// <summary>The first HH:mm:ss.fff in a log line (the console logger's timestamp, after any prefix).</summary>
+    private static TimeSpan? FindTime(string line)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(line, @"\b(\d{2}):(\d{2}):(\d{2})\.(\d{3})\b");
+        return match.Success
+            ? new TimeSpan(0, int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture),
+                int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[4].Value, CultureInfo.InvariantCulture))
+            : null;
+    }
 
     /// <summary>Polls a revision's workload status every 5 ms: when a replica first exists and is first ready.</summary>
     private sealed class WorkloadTrace : IDisposable

@@ -30,6 +30,23 @@ public class ShellReplicaTests(HelloWorldApp app) : IClassFixture<HelloWorldApp>
     }
 
     [Fact]
+    public async Task The_start_time_of_a_process_that_exited_and_was_reaped_is_read_without_throwing()
+    {
+        // A command that fails at once may be gone from /proc before its replica records it (seen under load: the
+        // Win32Exception it used to throw stopped the replica runner and left the revision Deploying for good).
+        // Another Process object for the same pid has not been told of the exit, as the runner's was not in that race.
+        using var process = ReplicaRunner.StartProcess(new LaunchPlan("/bin/sh", ["-c", "sleep 1; exit 3"], Path.GetTempPath(),
+            new Dictionary<string, string>(), null));
+        using var unaware = System.Diagnostics.Process.GetProcessById(process.Id);
+        await process.WaitForExitAsync().WaitAsync(Replicas.Patience);
+        var before = DateTimeOffset.UtcNow.AddMinutes(-1);
+
+        var started = ReplicaRunner.StartTimeOf(unaware);
+
+        Assert.InRange(started, before, DateTimeOffset.UtcNow.AddSeconds(1));
+    }
+
+    [Fact]
     public async Task A_crash_loop_fails_the_revision_with_its_exit_code_and_output_and_keeps_restarting()
     {
         await using var backend = Replicas.Backend(app, o => o with

@@ -22,7 +22,21 @@ internal sealed class ChildProcess : IDisposable
         _process = process;
         OwnGroup = ownGroup;
         Pid = process.Id;
-        StartTime = new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero);
+        StartTime = StartTimeOf(process);
+    }
+
+    // A child that exited at once (and was reaped) has no start time left to read: now is as good, since the time
+    // only tells a recycled pid apart.
+    private static DateTimeOffset StartTimeOf(Process process)
+    {
+        try
+        {
+            return new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return DateTimeOffset.UtcNow;
+        }
     }
 
     /// <summary>What was started.</summary>
