@@ -16,9 +16,10 @@ namespace Platform.Benchmarks.ColdStart;
 /// process → readiness probe → endpoints pushed → forwarded), against the app's own process-start-to-ready time (the
 /// same helloworld started directly and its port polled until it answers). The difference is what the platform adds.
 /// Several services scale to zero together so that one wait for window + grace yields several cold starts; they are
-/// measured one at a time, each followed by a direct start, so both see the same machine. With
-/// <c>COLD_START_TRACE=1</c> each cold start also prints when the controller reported the replica started and ready
-/// (its workload status polled every 5 ms, which loads the controller a little: figures for finding where the time goes).
+/// measured one at a time, each followed by a direct start, so both see the same machine; a first warm-up round is not
+/// counted. With <c>COLD_START_TRACE=1</c> each cold start also prints when the controller reported the replica started
+/// and ready (its workload status polled every 5 ms, which loads the controller a little), the platform's log lines
+/// that name the revision, and when the app started alone took its first request: figures for finding where the time goes.
 /// </summary>
 public sealed class ColdStartBenchmark : IBenchmark
 {
@@ -68,27 +69,33 @@ public sealed class ColdStartBenchmark : IBenchmark
         var cold = new List<double>();
         var direct = new List<double>();
         await DirectStartAsync(stack.HelloWorld, ct); // warm-up: disk cache and JIT of the host, not counted
-        for (var round = 0; round < rounds; round++)
+        // Round 0 is a warm-up, not counted: the platform's own first scale-to-zero and cold start run code its processes
+        // have not JIT-compiled yet, and their tier-up then competes with the app's start on the same cores. A platform
+        // that has been up a while has that behind it; the app, started fresh each time, never does.
+        for (var round = 0; round <= rounds; round++)
         {
+            var counted = round > 0;
             var waited = Stopwatch.StartNew();
             foreach (var name in names) await WaitForZeroAsync(control, stack, name + "-00001", ct);
             // The controller has stopped the replicas; let the activator hear of it and the machine settle.
             await Task.Delay(1000, ct);
-            Console.WriteLine($"    round {round + 1}: all at zero after {waited.Elapsed.TotalSeconds:0.0} s");
+            Console.WriteLine($"    round {round}{(counted ? "" : " (warm-up, not counted)")}: all at zero after {waited.Elapsed.TotalSeconds:0.0} s");
             foreach (var name in names)
             {
                 using (var warm = await activator.GetAsync("/healthz", ct)) warm.EnsureSuccessStatusCode(); // the client's connection is not part of a cold start
                 using var trace = Trace ? new WorkloadTrace(control, $"{stack.Server}/workloads/v1/revisions/default/{name}-00001") : null;
                 var sentAt = DateTime.Now;
                 var elapsed = await FirstResponseAsync(activator, $"{name}.default.localhost", ct);
-                cold.Add(elapsed);
+                if (counted) cold.Add(elapsed);
                 if (trace is not null)
                 {
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"      {name}: sent {sentAt:HH:mm:ss.fff}, replica started by {trace.StartedAt:0} ms, ready by {trace.ReadyAt:0} ms, response at {elapsed:0} ms"));
                     PrintLogLines(stack, name + "-00001", sentAt, sentAt.AddMilliseconds(elapsed + 50));
                 }
-                direct.Add(await DirectStartAsync(stack.HelloWorld, ct));
+                var (alone, listening) = await DirectStartAsync(stack.HelloWorld, ct);
+                if (counted) direct.Add(alone);
+                if (trace is not null) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"      {name}: the app alone took its first request by {listening:0} ms and answered at {alone:0} ms"));
             }
         }
 
@@ -97,12 +104,14 @@ public sealed class ColdStartBenchmark : IBenchmark
         Console.WriteLine($"    cold start via activator : {c}");
         Console.WriteLine($"    app alone, start-to-ready: {d}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"    added p50 {c.P50 - d.P50:+0.0;-0.0} ms (goal <= +50)  added p99 {c.P99 - d.P99:+0.0;-0.0} ms  ratio p50 cold / app = {c.P50 / d.P50:0.00}"));
+            $"    added p50 {c.P50 - d.P50:+0.0;-0.0} ms (goal <= +20)  added p99 {c.P99 - d.P99:+0.0;-0.0} ms (goal <= +50)  ratio p50 cold / app = {c.P50 / d.P50:0.00}"));
         // Each cold start is followed by a direct start: the median of those pairs' differences is less noisy.
         var pairs = cold.Zip(direct, (x, y) => x - y).Order().ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    added, median of {pairs.Length} paired differences: {pairs[(pairs.Length - 1) / 2]:+0.0;-0.0} ms"));
         report.Baseline("the same app started directly to ready (no platform), one right after each cold start");
-        report.Figure("added p50", c.P50 - d.P50, "ms", Goal.Max(50));
+        // Goals of issue #13: added p50 <= 20 ms, p99 <= 50 ms (p99 = max below 100 samples).
+        report.Figure("added p50", c.P50 - d.P50, "ms", Goal.Max(20));
+        report.Figure("added p99", c.P99 - d.P99, "ms", Goal.Max(50));
         report.Figure("added, median of paired differences", pairs[(pairs.Length - 1) / 2], "ms");
         report.Figure("ratio p50 cold/app", c.P50 / d.P50, "x");
         foreach (var name in names) await stack.CliAsync(TimeSpan.FromSeconds(60), "service", "delete", name);
@@ -214,9 +223,10 @@ public sealed class ColdStartBenchmark : IBenchmark
     /// <summary>
     /// The baseline: starts the app as the process backend would (dotnet, PORT, TARGET) and polls its port with GET /
     /// (a refused connection returns at once; 1 ms between tries) until it answers; milliseconds from just before the
-    /// start to that answer. The process is killed afterwards.
+    /// start to that answer, and to the start of the try that got it (when the app took its first request). The process is
+    /// killed afterwards.
     /// </summary>
-    private static async Task<double> DirectStartAsync(string dll, CancellationToken ct)
+    private static async Task<(double Answered, double Listening)> DirectStartAsync(string dll, CancellationToken ct)
     {
         var port = FreePort.Next();
         var info = new ProcessStartInfo("dotnet")
@@ -239,11 +249,12 @@ public sealed class ColdStartBenchmark : IBenchmark
         {
             while (true)
             {
+                var attempt = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 try
                 {
                     using var response = await probe.GetAsync("/", ct);
                     var body = await response.Content.ReadAsStringAsync(ct);
-                    if (response.StatusCode == HttpStatusCode.OK && body == Body) return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    if (response.StatusCode == HttpStatusCode.OK && body == Body) return (Stopwatch.GetElapsedTime(start).TotalMilliseconds, attempt);
                 }
                 catch (HttpRequestException)
                 {
