@@ -131,8 +131,8 @@ internal sealed partial class Reconciler(
         }
         var node = JsonSerializer.SerializeToNode(status, status.GetType(), ResourceSerializer.Default.JsonOptions)!;
         var old = update.Object.Json["status"];
-        if (old is not null && JsonNode.DeepEquals(WithoutTimes(old), WithoutTimes(node))) return;
-        KeepTransitionTimes(old, node);
+        if (StatusComparison.SameApartFromTimes(old, node)) return;
+        StatusComparison.KeepTransitionTimes(old, node);
         var obj = (JsonObject)update.Object.Json.DeepClone();
         obj["status"] = node;
         try
@@ -144,38 +144,6 @@ internal sealed partial class Reconciler(
         catch (ResourceException e) when (e.Reason is StatusReason.Conflict or StatusReason.NotFound)
         {
             cache.Signal();
-        }
-    }
-
-    /// <summary>A condition whose status did not change keeps its lastTransitionTime (watchers see no flip).</summary>
-    private static void KeepTransitionTimes(JsonNode? old, JsonNode fresh)
-    {
-        if (old?["conditions"] is not JsonArray before || fresh["conditions"] is not JsonArray after) return;
-        foreach (var c in after.OfType<JsonObject>())
-        {
-            var match = before.OfType<JsonObject>().FirstOrDefault(b => b.Str("type") == c.Str("type"));
-            if (match is not null && match.Str("status") == c.Str("status") && match["lastTransitionTime"] is { } t) c["lastTransitionTime"] = t.DeepClone();
-        }
-    }
-
-    private static JsonNode WithoutTimes(JsonNode node)
-    {
-        var copy = node.DeepClone();
-        Strip(copy);
-        return copy;
-
-        static void Strip(JsonNode? n)
-        {
-            switch (n)
-            {
-                case JsonObject o:
-                    o.Remove("lastTransitionTime");
-                    foreach (var (_, v) in o.ToList()) Strip(v);
-                    break;
-                case JsonArray a:
-                    foreach (var v in a) Strip(v);
-                    break;
-            }
         }
     }
 

@@ -20,8 +20,8 @@ internal sealed partial class StatusWriter(IResourceStore store, SourceCache cac
     {
         var node = JsonSerializer.SerializeToNode(status, status.GetType(), ResourceSerializer.Default.JsonOptions)!;
         var old = o.Json["status"];
-        if (old is not null && JsonNode.DeepEquals(WithoutTimes(old), WithoutTimes(node))) return false;
-        KeepTransitionTimes(old, node);
+        if (StatusComparison.SameApartFromTimes(old, node)) return false;
+        StatusComparison.KeepTransitionTimes(old, node);
         var obj = (JsonObject)o.Json.DeepClone();
         obj["status"] = node;
         try
@@ -36,38 +36,6 @@ internal sealed partial class StatusWriter(IResourceStore store, SourceCache cac
         {
             cache.Signal(); // another writer or a delete: the watch brings the current object, try again
             return false;
-        }
-    }
-
-    /// <summary>A condition whose status did not change keeps its lastTransitionTime (watchers see no flip).</summary>
-    internal static void KeepTransitionTimes(JsonNode? old, JsonNode fresh)
-    {
-        if (old?["conditions"] is not JsonArray before || fresh["conditions"] is not JsonArray after) return;
-        foreach (var c in after.OfType<JsonObject>())
-        {
-            var match = before.OfType<JsonObject>().FirstOrDefault(b => b.Str("type") == c.Str("type"));
-            if (match is not null && match.Str("status") == c.Str("status") && match["lastTransitionTime"] is { } t) c["lastTransitionTime"] = t.DeepClone();
-        }
-    }
-
-    private static JsonNode WithoutTimes(JsonNode node)
-    {
-        var copy = node.DeepClone();
-        Strip(copy);
-        return copy;
-
-        static void Strip(JsonNode? n)
-        {
-            switch (n)
-            {
-                case JsonObject o:
-                    o.Remove("lastTransitionTime");
-                    foreach (var (_, v) in o.ToList()) Strip(v);
-                    break;
-                case JsonArray a:
-                    foreach (var v in a) Strip(v);
-                    break;
-            }
         }
     }
 
