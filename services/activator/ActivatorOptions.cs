@@ -78,6 +78,13 @@ internal sealed record ActivatorOptions
     /// <summary>How often stats are snapshotted and reported. Default 1 s.</summary>
     public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Runs Kestrel's request processing on the socket thread that read the request instead of handing it to the thread
+    /// pool (Kestrel's <c>UnsafePreferInlineScheduling</c>): the data path never blocks a thread, and the hand-off
+    /// costs CPU on a machine with few cores. Default true; false goes back to the thread pool.
+    /// </summary>
+    public bool InlineScheduling { get; init; } = true;
+
     /// <summary>Optional JSON file with a <see cref="Platform.Serving.Contracts.Routing.RouteTable"/> applied at start (handy without a controller).</summary>
     public string? RoutesFile { get; init; }
 

@@ -38,8 +38,14 @@ internal static class ActivatorServiceExtensions
         // Per-request framework logs cost more than forwarding at thousands of requests per second: off unless asked for.
         if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        if (builder.Configuration["Logging:LogLevel:Yarp"] is null)
-            builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        // While this category is enabled at any level, ASP.NET Core starts an Activity and a log scope for every request
+        // even with tracing off. It only logs request start/finish; Kestrel still logs unhandled errors.
+        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] is null)
+            builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        // Kestrel runs each request on the socket thread that read it instead of handing it to the thread pool: the data
+        // path never blocks a thread. Socket completions themselves stay on the thread pool (inlining those too was
+        // slower in the activator benchmark, where the load generator shares the two cores).
+        if (options.InlineScheduling) builder.WebHost.UseSockets(s => s.UnsafePreferInlineScheduling = true);
 
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -84,6 +90,9 @@ internal static class ActivatorServiceExtensions
     {
         app.UseMiddleware<ServiceRequestMiddleware>();
         app.UseRouting();
+        // Called here, after the data path, so that ASP.NET Core does not put it first in the pipeline where every
+        // forwarded request would pass through it (YARP registers authorization; the control endpoints have their own token check).
+        app.UseAuthorization();
         app.UseWebSockets();
         app.MapActivatorControl();
 

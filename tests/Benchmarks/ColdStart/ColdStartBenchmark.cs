@@ -17,9 +17,9 @@ namespace Platform.Benchmarks.ColdStart;
 /// same helloworld started directly and its port polled until it answers). The difference is what the platform adds.
 /// Several services scale to zero together so that one wait for window + grace yields several cold starts; they are
 /// measured one at a time, each followed by a direct start, so both see the same machine; a first warm-up round is not
-/// counted. With <c>COLD_START_TRACE=1</c> each cold start also prints when the controller reported the replica started
-/// and ready (its workload status polled every 5 ms, which loads the controller a little), the platform's log lines
-/// that name the revision, and when the app started alone took its first request: figures for finding where the time goes.
+/// counted. With <c>COLD_START_TRACE=1</c> each cold start also prints the CPU time each process on the machine used
+/// during it, the platform's log lines that name the revision (replica started, ready, endpoints pushed), and when
+/// the app started alone took its first request: figures for finding where the time goes.
 /// </summary>
 public sealed class ColdStartBenchmark : IBenchmark
 {
@@ -83,19 +83,19 @@ public sealed class ColdStartBenchmark : IBenchmark
             foreach (var name in names)
             {
                 using (var warm = await activator.GetAsync("/healthz", ct)) warm.EnsureSuccessStatusCode(); // the client's connection is not part of a cold start
-                using var trace = Trace ? new WorkloadTrace(control, $"{stack.Server}/workloads/v1/revisions/default/{name}-00001") : null;
+                var cpuBefore = Trace ? ProcessCpu.Snapshot() : null;
                 var sentAt = DateTime.Now;
                 var elapsed = await FirstResponseAsync(activator, $"{name}.default.localhost", ct);
+                if (cpuBefore is not null) Console.WriteLine($"      {name}: CPU during the cold start: {ProcessCpu.Delta(cpuBefore, ProcessCpu.Snapshot())}");
                 if (counted) cold.Add(elapsed);
-                if (trace is not null)
+                if (Trace)
                 {
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"      {name}: sent {sentAt:HH:mm:ss.fff}, replica started by {trace.StartedAt:0} ms, ready by {trace.ReadyAt:0} ms, response at {elapsed:0} ms"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"      {name}: sent {sentAt:HH:mm:ss.fff}, response at {elapsed:0} ms"));
                     PrintLogLines(stack, name + "-00001", sentAt, sentAt.AddMilliseconds(elapsed + 50));
                 }
                 var (alone, listening) = await DirectStartAsync(stack.HelloWorld, ct);
                 if (counted) direct.Add(alone);
-                if (trace is not null) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"      {name}: the app alone took its first request by {listening:0} ms and answered at {alone:0} ms"));
+                if (Trace) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"      {name}: the app alone took its first request by {listening:0} ms and answered at {alone:0} ms"));
             }
         }
 
@@ -152,45 +152,46 @@ public sealed class ColdStartBenchmark : IBenchmark
             : null;
     }
 
-    /// <summary>Polls a revision's workload status every 5 ms: when a replica first exists and is first ready.</summary>
-    private sealed class WorkloadTrace : IDisposable
+    /// <summary>
+    /// Trace mode: CPU time (user + system, from <c>/proc/PID/stat</c>) of every process on the machine, to show which
+    /// of the platform's processes compete with the starting app. Processes are named by their command line's
+    /// last <c>.dll</c> (or program) and the <c>--app-id</c> of a sidecar.
+    /// </summary>
+    private static class ProcessCpu
     {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _poll;
+        private static readonly double TicksPerMs = 100 / 1000.0; // USER_HZ is 100 on Linux
 
-        public WorkloadTrace(HttpClient control, string url)
+        public static Dictionary<int, (string Name, long Ticks)> Snapshot()
         {
-            var start = Stopwatch.GetTimestamp();
-            _poll = Task.Run(async () =>
+            var result = new Dictionary<int, (string, long)>();
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
             {
-                while (!_stop.IsCancellationRequested && double.IsNaN(ReadyAt))
+                if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+                try
                 {
-                    try
-                    {
-                        var status = JsonNode.Parse(await control.GetStringAsync(url, _stop.Token))!;
-                        var now = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                        if ((int)status["actual"]! > 0 && double.IsNaN(StartedAt)) StartedAt = now;
-                        if ((int)status["ready"]! > 0) ReadyAt = now;
-                        await Task.Delay(5, _stop.Token);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        return;
-                    }
+                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                    var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+                    var name = args.LastOrDefault(a => a.EndsWith(".dll", StringComparison.Ordinal)) is { } dll ? Path.GetFileNameWithoutExtension(dll) : args.FirstOrDefault() ?? "?";
+                    var appId = Array.IndexOf(args, "--app-id");
+                    if (appId >= 0 && appId + 1 < args.Length) name += ":" + args[appId + 1];
+                    result[pid] = (name, ticks);
                 }
-            });
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+            return result;
         }
 
-        public double StartedAt { get; private set; } = double.NaN;
-
-        public double ReadyAt { get; private set; } = double.NaN;
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            try { _poll.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
-            _stop.Dispose();
-        }
+        public static string Delta(Dictionary<int, (string Name, long Ticks)> before, Dictionary<int, (string Name, long Ticks)> after) =>
+            string.Join(", ", after
+                .Select(p => (p.Value.Name, Ticks: p.Value.Ticks - (before.TryGetValue(p.Key, out var b) && b.Name == p.Value.Name ? b.Ticks : 0)))
+                .Where(p => p.Ticks > 0)
+                .GroupBy(p => p.Name)
+                .Select(g => (Name: g.Key, Ms: g.Sum(p => p.Ticks) / TicksPerMs))
+                .OrderByDescending(p => p.Ms)
+                .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} {p.Ms:0} ms")));
     }
 
     /// <summary>Waits until the controller runs no replica of <paramref name="revision"/>.</summary>
