@@ -14,10 +14,22 @@ namespace Platform.ServingController.Routing;
 /// Keeps the activator's route table and endpoints in step with the store and the workload backend. The table is
 /// rebuilt from the store on every push (stateless, so a restarted controller sends the same table); pushes are
 /// serialised and read the backend's endpoints at push time, so an older push can never overwrite newer endpoints.
+/// A table identical to the one pushed less than <see cref="IdenticalTableWindow"/> ago is not sent again.
 /// </summary>
-internal sealed partial class ActivatorSync(IResourceStore store, IWorkloadBackend backend, ActivatorClient activator, ILogger<ActivatorSync> log)
+internal sealed partial class ActivatorSync(IResourceStore store, IWorkloadBackend backend, ActivatorClient activator, TimeProvider time, ILogger<ActivatorSync> log)
 {
+    /// <summary>
+    /// How long a pushed table is known to be the activator's. One revision's status change reconciles every Route of
+    /// its namespace, and each reconcile pushes: without this a cold start of one of five services sent the same table
+    /// ten times through two sidecars, CPU taken from the starting app. Short, so that a restarted activator (which
+    /// starts empty) gets the table again at the next change.
+    /// </summary>
+    public static readonly TimeSpan IdenticalTableWindow = TimeSpan.FromSeconds(2);
+
     private readonly SemaphoreSlim _push = new(1, 1);
+    // The last table the activator accepted (serialised) and when; null after an endpoints push changed its state.
+    private byte[]? _lastTable;
+    private long _lastTableAt;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<RevisionKey, string> _modes = new();
 
     /// <summary>
@@ -70,9 +82,16 @@ internal sealed partial class ActivatorSync(IResourceStore store, IWorkloadBacke
         try
         {
             var table = await BuildAsync(cancellationToken);
-            using var response = await activator.Http.PutAsJsonAsync(ActivatorApi.Routes, table, cancellationToken);
+            var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(table, JsonOptions);
+            if (_lastTable is not null && json.AsSpan().SequenceEqual(_lastTable) && time.GetElapsedTime(_lastTableAt) < IdenticalTableWindow)
+                return table;
+            _lastTable = null;
+            using var content = new ByteArrayContent(json);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            using var response = await activator.Http.PutAsync(ActivatorApi.Routes, content, cancellationToken);
             if (!response.IsSuccessStatusCode)
                 throw new HttpRequestException($"activator refused the route table: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            (_lastTable, _lastTableAt) = (json, time.GetTimestamp());
             LogPushed(table.Services!.Count, table.Revisions!.Count);
             return table;
         }
@@ -91,6 +110,8 @@ internal sealed partial class ActivatorSync(IResourceStore store, IWorkloadBacke
         await _push.WaitAsync(cancellationToken);
         try
         {
+            // The activator's state moves away from the last table: the next table push is sent whatever it holds.
+            _lastTable = null;
             var body = Readiness(revision.Namespace, revision.Name);
             using var response = await activator.Http.PutAsJsonAsync(ActivatorApi.Endpoints(revision.Namespace, revision.Name), body, cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotFound) return;
@@ -115,6 +136,9 @@ internal sealed partial class ActivatorSync(IResourceStore store, IWorkloadBacke
             Mode = ModeOf(new RevisionKey(ns, name)),
         };
     }
+
+    // As PutAsJsonAsync sends it (web defaults).
+    private static readonly System.Text.Json.JsonSerializerOptions JsonOptions = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     private static string Truncate(string text) => text.Length <= 2048 ? text : text[..2045] + "...";
 
