@@ -27,11 +27,18 @@ public sealed class ActivatorPushTests
         };
         await using var host = new ApiHost(settings: settings);
         var names = new[] { "alpha", "beta", "gamma" };
-        foreach (var name in names) await host.Store.CreateAsync(ApiHost.Service, Sleeper(name));
+        foreach (var name in names) await host.Store.CreateAsync(ApiHost.Service, HelloWorld(name));
 
         // Every service's route reaches the activator, then the fan-out settles.
-        await Condition.UntilAsync(() => activator.Tables().LastOrDefault() is { } t && names.All(n => t.Body.Contains($"\"name\":\"{n}\"", StringComparison.Ordinal)),
-            TimeSpan.FromSeconds(30), "a table routing all three services");
+        try
+        {
+            await Condition.UntilAsync(() => activator.Tables().LastOrDefault() is { } t && names.All(n => t.Body.Contains($"\"name\":\"{n}\"", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(60), "a table routing all three services");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; last table: {activator.Tables().LastOrDefault()?.Body ?? "none"}", e);
+        }
         await Task.Delay(ActivatorSync.IdenticalTableWindow); // what the fan-out still sends arrives within the window
 
         var log = activator.Log();
@@ -49,8 +56,8 @@ public sealed class ActivatorPushTests
     private static string Describe(IReadOnlyList<FakeActivator.Received> log) =>
         string.Join('\n', log.Select(l => $"{l.At.TotalMilliseconds,8:0} ms {l.Kind} {l.Body.Length} bytes {l.Body.GetHashCode():x8}"));
 
-    // A replica that runs but never listens: the revision stays Deploying; its status still changes as it starts.
-    private static JsonObject Sleeper(string name) => new()
+    // samples/helloworld: the table routes a service once its revision is ready.
+    private static JsonObject HelloWorld(string name) => new()
     {
         ["apiVersion"] = "serving.knative.dev/v1",
         ["kind"] = "Service",
@@ -59,7 +66,11 @@ public sealed class ActivatorPushTests
         {
             ["template"] = new JsonObject
             {
-                ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["command"] = new JsonArray("sleep"), ["args"] = new JsonArray("30") }) },
+                ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject
+                {
+                    ["command"] = new JsonArray("dotnet"),
+                    ["args"] = new JsonArray(Builds.Output("samples/helloworld", "helloworld.dll")),
+                }) },
             },
         },
     };
