@@ -76,8 +76,13 @@ internal sealed partial class ServingController(
     private async Task OnRevisionAsync(ObjectKey key, ResourceEvent e, CancellationToken ct)
     {
         _revisions!.Add(key);
-        if (e.Object.Labels().GetValueOrDefault(ServingMeta.ConfigurationLabel) is { Length: > 0 } configuration) _configurations!.Add(key with { Name = configuration });
-        await AddAllAsync(ResourceKinds.Route, key.Namespace, _routes!, ct);
+        var configuration = e.Object.Labels().GetValueOrDefault(ServingMeta.ConfigurationLabel);
+        if (configuration is { Length: > 0 }) _configurations!.Add(key with { Name = configuration });
+        // Only the Routes whose traffic names it: every Route of the namespace made each status change of one revision
+        // cost a reconcile (and a table build) per Route.
+        foreach (var item in (await store.ListAsync(ResourceKinds.Route, key.Namespace, cancellationToken: ct)).Items)
+            if (RouteReferences.Names(ServingObjects.Read<ServingRoute>(item), key.Name, configuration))
+                _routes!.Add(new ObjectKey(item.Namespace() ?? "default", item.Name()!));
     }
 
     private async Task OnRouteAsync(ObjectKey key, ResourceEvent e, CancellationToken ct)
