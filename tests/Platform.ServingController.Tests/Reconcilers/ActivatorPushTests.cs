@@ -66,11 +66,14 @@ public sealed class ActivatorPushTests
         {
             ["template"] = new JsonObject
             {
-                ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject
+                ["spec"] = new JsonObject
                 {
-                    ["command"] = new JsonArray("dotnet"),
-                    ["args"] = new JsonArray(Builds.Output("samples/helloworld", "helloworld.dll")),
-                }) },
+                    ["containers"] = new JsonArray(new JsonObject
+                    {
+                        ["command"] = new JsonArray("dotnet"),
+                        ["args"] = new JsonArray(Builds.Output("samples/helloworld", "helloworld.dll")),
+                    })
+                },
             },
         },
     };
