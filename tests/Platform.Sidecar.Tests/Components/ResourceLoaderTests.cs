@@ -1,4 +1,5 @@
 using Platform.Sidecar.Core.Components;
+using Platform.Sidecar.Core.PubSub;
 using Platform.Sidecar.Core.Resiliency;
 using Platform.Sidecar.Tests.Infrastructure;
 
@@ -73,6 +74,9 @@ public sealed class ResourceLoaderTests
                   path: /orders
                 default: /other
               deadLetterTopic: orders-dead
+              bulkSubscribe:
+                enabled: true
+                maxAwaitDurationMs: 40
             """);
         var set = ResourceLoader.Load([env.ResourcesPath], "me");
         Assert.Equal(["pubsub"], set.Components.Select(c => c.Name));
@@ -83,6 +87,7 @@ public sealed class ResourceLoaderTests
         Assert.Equal(RetryPolicy.None, set.Resiliency.InboundFor("nothing").Retry);
         var sub = Assert.Single(set.Subscriptions);
         Assert.Equal(("orders", "orders-dead", "/other"), (sub.Topic, sub.DeadLetterTopic, sub.Routes.Default));
+        Assert.Equal(new BulkSubscribeOptions(100, 40), sub.Bulk); // maxMessagesCount defaults to Dapr's 100
     }
 
     [Theory]
@@ -93,6 +98,9 @@ public sealed class ResourceLoaderTests
     [InlineData("kind: Resiliency\nmetadata:\n  name: r\nspec:\n  targets:\n    components:\n      p:\n        inbound:\n          retry: nope\n", "spec.targets.components.p.inbound.retry")]
     [InlineData("kind: Resiliency\nmetadata:\n  name: r\nspec:\n  policies:\n    retries:\n      p:\n        maxRetries: many\n", "spec.policies.retries.p.maxRetries")]
     [InlineData("kind: Subscription\nmetadata:\n  name: s\nspec:\n  pubsubname: p\n  topic: t\n", "spec.routes")]
+    [InlineData("kind: Subscription\nmetadata:\n  name: s\nspec:\n  pubsubname: p\n  topic: t\n  route: /t\n  bulkSubscribe:\n    enabled: yes\n", "spec.bulkSubscribe.enabled")]
+    [InlineData("kind: Subscription\nmetadata:\n  name: s\nspec:\n  pubsubname: p\n  topic: t\n  route: /t\n  bulkSubscribe:\n    enabled: true\n    maxMessagesCount: 0\n", "spec.bulkSubscribe.maxMessagesCount")]
+    [InlineData("kind: Subscription\nmetadata:\n  name: s\nspec:\n  pubsubname: p\n  topic: t\n  route: /t\n  bulkSubscribe:\n    enabled: true\n    maxAwaitDurationMs: soon\n", "spec.bulkSubscribe.maxAwaitDurationMs")]
     public void Errors_name_the_field(string yaml, string field)
     {
         using var env = new SidecarEnvironment().WithFile("bad.yaml", yaml);

@@ -129,4 +129,59 @@ public sealed class DeliveryRulesTests
         Assert.Equal("/b", subs[1].Routes.Select("""{"type":"y"}"""u8));
         Assert.Equal(2, errors.Count);
     }
+
+    [Theory]
+    [InlineData(200, """{"statuses":[{"entryId":"a","status":"SUCCESS"},{"entryId":"b","status":"DROP"},{"entryId":"c","status":"RETRY"}]}""", "Success,Drop,Retry")]
+    [InlineData(200, """{"statuses":[{"entryId":"a","status":"SUCCESS"}]}""", "Success,Retry,Retry")] // not mentioned: retried, as Dapr documents
+    [InlineData(200, """{"statuses":[{"status":"SUCCESS","entryId":"c"},{"entryId":"a","status":"MAYBE"},{"entryId":"b","status":1}]}""", "Retry,Retry,Success")]
+    [InlineData(200, """{"other":{"statuses":[]},"statuses":[{"entryId":"b","status":"SUCCESS","extra":[1,2]}]}""", "Retry,Success,Retry")]
+    [InlineData(200, "", "Success,Success,Success")] // as for one event: an empty 2xx is a success
+    [InlineData(204, "not json", "Success,Success,Success")]
+    [InlineData(200, """{"status":"RETRY"}""", "Success,Success,Success")] // no statuses array
+    [InlineData(404, "", "Drop,Drop,Drop")]
+    [InlineData(500, """{"statuses":[{"entryId":"a","status":"SUCCESS"}]}""", "Retry,Retry,Retry")]
+    [InlineData(429, "", "Retry,Retry,Retry")]
+    public void Bulk_outcome_is_read_per_entry(int status, string body, string want) =>
+        Assert.Equal(want, string.Join(',', DeliveryOutcome.FromBulkResponse(status, Encoding.UTF8.GetBytes(body), ["a", "b", "c"])));
+
+    [Fact]
+    public void Bulk_message_has_Daprs_layout_with_each_event_as_json()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        BulkMessage.Write(buffer, "batch-1", "ps", "orders", [("1-0", """{"id":"e1","data":{"n":1}}"""u8.ToArray()), ("2-0", """{"id":"e2"}"""u8.ToArray())]);
+        Assert.Equal(
+            """{"entries":[{"entryId":"1-0","event":{"id":"e1","data":{"n":1}},"contentType":"application/cloudevents+json","metadata":{}},""" +
+            """{"entryId":"2-0","event":{"id":"e2"},"contentType":"application/cloudevents+json","metadata":{}}],"id":"batch-1","metadata":{"pubsubName":"ps"},"pubsubname":"ps","topic":"orders","type":"com.dapr.event.sent.bulk"}""",
+            Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    [Theory]
+    [InlineData("""{"a":1}""", true)]
+    [InlineData("""  {"a":[1,2]}  """, true)]
+    [InlineData("""{"a":1}{"b":2}""", false)]
+    [InlineData("""{"a":""", false)]
+    [InlineData("raw bytes", false)]
+    [InlineData("", false)]
+    public void Only_complete_json_joins_a_bulk_message_as_is(string text, bool want) =>
+        Assert.Equal(want, BulkMessage.IsJson(Encoding.UTF8.GetBytes(text)));
+
+    [Fact]
+    public void Programmatic_bulk_subscribe_reads_Daprs_fields_and_defaults()
+    {
+        var errors = new List<string>();
+        var subs = TopicSubscription.ParseProgrammatic("""
+            [{"pubsubname":"ps","topic":"a","route":"/a","bulkSubscribe":{"enabled":true,"maxMessagesCount":50,"maxAwaitDurationMs":40}},
+             {"pubsubname":"ps","topic":"b","route":"/b","bulkSubscribe":{"enabled":true,"maxMessagesCount":0}},
+             {"pubsubname":"ps","topic":"c","route":"/c","bulkSubscribe":{"enabled":false,"maxMessagesCount":5}},
+             {"pubsubname":"ps","topic":"d","route":"/d","bulkSubscribe":{"enabled":true,"maxMessagesCount":-3}},
+             {"pubsubname":"ps","topic":"e","route":"/e","bulkSubscribe":{"enabled":true,"maxAwaitDurationMs":"soon"}}]
+            """u8, errors);
+        Assert.Equal(["a", "b", "c"], subs.Select(s => s.Topic));
+        Assert.Equal(new BulkSubscribeOptions(50, 40), subs[0].Bulk);
+        Assert.Equal(new BulkSubscribeOptions(100, 1000), subs[1].Bulk); // 0 is what the SDKs send for "not set"
+        Assert.Null(subs[2].Bulk);
+        Assert.Collection(errors,
+            e => Assert.Contains("[3]: bulkSubscribe.maxMessagesCount: -3 is not a positive integer", e),
+            e => Assert.Contains("[4]: bulkSubscribe.maxAwaitDurationMs: \"soon\" is not a positive integer", e));
+    }
 }

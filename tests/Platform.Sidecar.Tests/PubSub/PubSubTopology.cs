@@ -96,7 +96,28 @@ public sealed class PubSubTopology : IAsyncLifetime
         app.MapPost("/created", () => Results.Ok()).WithTopic(new TopicOptions { PubsubName = "pubsub", Name = "routed", Match = "event.type == \"order.created\"", Priority = 1 });
         app.MapPost("/shipped-or-closed", () => Results.Ok()).WithTopic(new TopicOptions { PubsubName = "pubsub", Name = "routed", Match = "event.type == \"order.shipped\" || (event.type == \"order.closed\" && event.source == \"shop\")", Priority = 2 });
         app.MapPost("/routed-default", () => Results.Ok()).WithTopic("pubsub", "routed");
+        // Bulk subscribe with the SDK's own types: its attribute writes bulkSubscribe into /dapr/subscribe, and ASP.NET
+        // binds our request body to its BulkSubscribeMessage. Keys say what to answer: ok-, retry- (once), drop-.
+        app.MapPost("/bulk", (Dapr.AspNetCore.BulkSubscribeMessage<JsonElement> message) =>
+        {
+            BulkSizes.Enqueue(message.Entries.Count);
+            var statuses = message.Entries.Select(entry =>
+            {
+                var key = entry.Event.GetProperty("data").GetProperty("key").GetString()!;
+                var attempt = Attempts.AddOrUpdate(key, 1, (_, n) => n + 1);
+                var status = key.StartsWith("drop", StringComparison.Ordinal) ? Dapr.AspNetCore.BulkSubscribeAppResponseStatus.DROP
+                    : key.StartsWith("retry", StringComparison.Ordinal) && attempt == 1 ? Dapr.AspNetCore.BulkSubscribeAppResponseStatus.RETRY
+                    : Dapr.AspNetCore.BulkSubscribeAppResponseStatus.SUCCESS;
+                return new Dapr.AspNetCore.BulkSubscribeAppResponseEntry(entry.EntryId, status);
+            }).ToList();
+            return Results.Json(new Dapr.AspNetCore.BulkSubscribeAppResponse(statuses));
+        }).WithTopic(new TopicOptions { PubsubName = "pubsub", Name = "bulk", DeadLetterTopic = "dead-bulk" })
+          .WithMetadata(new Dapr.AspNetCore.BulkSubscribeAttribute("bulk", 100, 50));
+        app.MapPost("/dead-bulk", () => Results.Ok()).WithTopic("pubsub", "dead-bulk");
     }
+
+    /// <summary>Entries per bulk request received on /bulk.</summary>
+    public ConcurrentQueue<int> BulkSizes { get; } = new();
 
     private static async Task<string> KeyAsync(HttpRequest request)
     {

@@ -188,6 +188,39 @@ public sealed class RedisPubSubTests(PubSubTopology topology) : IClassFixture<Pu
     }
 
     [SkippableFact]
+    public async Task Bulk_subscription_gets_batches_in_the_SDKs_format_and_each_entry_has_its_own_outcome()
+    {
+        topology.Redis.SkipIfUnavailable();
+        using var client = topology.Publisher.CreateClient();
+        var ok = Enumerable.Range(0, 24).Select(_ => Key("ok")).ToList();
+        var retry = Enumerable.Range(0, 3).Select(_ => Key("retry")).ToList();
+        var drop = Enumerable.Range(0, 3).Select(_ => Key("drop")).ToList();
+        var response = await client.BulkPublishEventAsync("pubsub", "bulk", ok.Concat(retry).Concat(drop).Select(k => new { key = k }).ToList());
+        Assert.Empty(response.FailedEntries);
+
+        await Eventually.HoldsAsync(() => drop.All(k => topology.Beta.On("dead-bulk").Any(r => DataKey(r) == k)), "every DROP entry on the dead-letter topic");
+        await Eventually.HoldsAsync(() => ok.All(k => topology.Attempts.GetValueOrDefault(k) == 1) && retry.All(k => topology.Attempts.GetValueOrDefault(k) == 2),
+            "each ok entry once, each retried entry twice");
+        await using var redis = topology.Redis.Connect();
+        await Eventually.HoldsAsync(() => redis.GetDatabase().StreamPending("bulk", "beta").PendingMessageCount == 0, "every entry acknowledged");
+        await Task.Delay(300); // a duplicate would show up now
+        Assert.All(ok, k => Assert.Equal(1, topology.Attempts[k]));
+        Assert.All(retry, k => Assert.Equal(2, topology.Attempts[k]));
+        Assert.All(drop, k => Assert.Equal(1, topology.Attempts[k]));
+
+        // Batched: the requests carried several entries each (the component's concurrency, 10, bounds one batch).
+        var requests = topology.Beta.On("bulk");
+        Assert.All(requests, r => Assert.Equal("application/cloudevents-batch+json", r.ContentType));
+        Assert.True(topology.BulkSizes.Max() > 1, $"entries per request: {string.Join(",", topology.BulkSizes)}");
+        Assert.True(topology.BulkSizes.Max() <= 10, $"entries per request: {string.Join(",", topology.BulkSizes)}");
+        var first = requests[0].Envelope;
+        Assert.Equal(("com.dapr.event.sent.bulk", "bulk", "pubsub"), (first.GetProperty("type").GetString(), first.GetProperty("topic").GetString(), first.GetProperty("pubsubname").GetString()));
+        var entry = first.GetProperty("entries")[0];
+        Assert.Equal("application/cloudevents+json", entry.GetProperty("contentType").GetString());
+        Assert.Equal("com.dapr.event.sent", entry.GetProperty("event").GetProperty("type").GetString());
+    }
+
+    [SkippableFact]
     public async Task Unknown_pubsub_is_refused_with_Dapr_error_codes()
     {
         topology.Redis.SkipIfUnavailable();

@@ -35,6 +35,7 @@ public sealed record ComponentSpec(
 /// <param name="DeadLetterTopic">spec.deadLetterTopic, or null.</param>
 /// <param name="Metadata">spec.metadata (e.g. <c>rawPayload</c>).</param>
 /// <param name="Scopes">App-ids it applies to; empty means every app.</param>
+/// <param name="Bulk">spec.bulkSubscribe when enabled, or null.</param>
 public sealed record SubscriptionSpec(
     string Name,
     string PubSubName,
@@ -42,7 +43,8 @@ public sealed record SubscriptionSpec(
     PubSub.TopicRoutes Routes,
     string? DeadLetterTopic,
     IReadOnlyDictionary<string, string> Metadata,
-    IReadOnlyList<string> Scopes);
+    IReadOnlyList<string> Scopes,
+    PubSub.BulkSubscribeOptions? Bulk = null);
 
 /// <summary>Everything read from the resources paths for one app.</summary>
 /// <param name="Components">Components in scope for the app.</param>

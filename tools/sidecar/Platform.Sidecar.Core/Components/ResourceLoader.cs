@@ -195,7 +195,25 @@ public static class ResourceLoader
         var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (k, v) in Entries(doc.Map(spec, "metadata")))
             metadata[((YamlScalarNode)k).Value!] = (v as YamlScalarNode)?.Value ?? "";
-        return new SubscriptionSpec(name, pubsub, topic, new TopicRoutes(rules, defaultRoute), doc.Scalar(spec, "deadLetterTopic"), metadata, Scopes(doc, doc.Root, "scopes"));
+        return new SubscriptionSpec(name, pubsub, topic, new TopicRoutes(rules, defaultRoute), doc.Scalar(spec, "deadLetterTopic"), metadata, Scopes(doc, doc.Root, "scopes"),
+            ReadBulkSubscribe(doc, spec));
+    }
+
+    private static BulkSubscribeOptions? ReadBulkSubscribe(Doc doc, YamlMappingNode spec)
+    {
+        if (doc.Map(spec, "bulkSubscribe") is not { } bulk) return null;
+        var enabled = doc.Scalar(bulk, "enabled");
+        if (enabled is null) return null;
+        if (!bool.TryParse(enabled, out var on)) throw doc.Error("spec.bulkSubscribe.enabled", $"'{enabled}' is not true or false");
+        if (!on) return null;
+        int Count(string key, int fallback)
+        {
+            var text = doc.Scalar(bulk, key);
+            if (text is null) return fallback;
+            return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+                ? n : throw doc.Error("spec.bulkSubscribe." + key, $"'{text}' is not a positive integer");
+        }
+        return new BulkSubscribeOptions(Count("maxMessagesCount", BulkSubscribeOptions.DefaultMaxMessagesCount), Count("maxAwaitDurationMs", BulkSubscribeOptions.DefaultMaxAwaitDurationMs));
     }
 
     private static IEnumerable<KeyValuePair<YamlNode, YamlNode>> Entries(YamlMappingNode? map) => map is null ? [] : map.Children;

@@ -46,4 +46,76 @@ public static class DeliveryOutcome
             return DeliveryStatus.Success;
         }
     }
+
+    /// <summary>
+    /// The outcome of each entry of a bulk delivery, in the order of <paramref name="entryIds"/>. 404 → every entry
+    /// Drop; another non-2xx → every entry Retry. A 2xx whose body has a <c>statuses</c> array: each entry's
+    /// <c>status</c> as in <see cref="FromResponse"/> (SUCCESS, DROP, RETRY or unknown → Retry), and an entry the app
+    /// does not mention → Retry, as Dapr documents. A 2xx without a <c>statuses</c> array (empty, not JSON) → every
+    /// entry Success, the same rule as for one event.
+    /// </summary>
+    public static DeliveryStatus[] FromBulkResponse(int statusCode, ReadOnlySpan<byte> body, IReadOnlyList<string> entryIds)
+    {
+        var result = new DeliveryStatus[entryIds.Count];
+        if (statusCode == 404 || statusCode is < 200 or > 299)
+        {
+            Array.Fill(result, statusCode == 404 ? DeliveryStatus.Drop : DeliveryStatus.Retry);
+            return result;
+        }
+        Dictionary<string, DeliveryStatus>? statuses = null;
+        try
+        {
+            if (!body.IsEmpty) statuses = ReadStatuses(body);
+        }
+        catch (JsonException)
+        {
+            statuses = null;
+        }
+        for (var i = 0; i < result.Length; i++)
+            result[i] = statuses is null ? DeliveryStatus.Success : statuses.GetValueOrDefault(entryIds[i], DeliveryStatus.Retry);
+        return result;
+    }
+
+    // {"statuses":[{"entryId":"…","status":"SUCCESS"},…]}: null when there is no statuses array.
+    private static Dictionary<string, DeliveryStatus>? ReadStatuses(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isStatuses = reader.ValueTextEquals("statuses"u8);
+            reader.Read();
+            if (!isStatuses || reader.TokenType != JsonTokenType.StartArray) { reader.Skip(); continue; }
+            var statuses = new Dictionary<string, DeliveryStatus>(StringComparer.Ordinal);
+            while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                string? id = null;
+                var status = DeliveryStatus.Retry;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("entryId"u8))
+                    {
+                        reader.Read();
+                        id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    }
+                    else if (reader.ValueTextEquals("status"u8))
+                    {
+                        reader.Read();
+                        status = reader.TokenType != JsonTokenType.String ? DeliveryStatus.Retry
+                            : reader.ValueTextEquals("SUCCESS"u8) ? DeliveryStatus.Success
+                            : reader.ValueTextEquals("DROP"u8) ? DeliveryStatus.Drop
+                            : DeliveryStatus.Retry;
+                    }
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+                if (id is not null) statuses[id] = status;
+            }
+            return statuses;
+        }
+        return null;
+    }
 }

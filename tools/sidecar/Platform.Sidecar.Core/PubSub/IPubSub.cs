@@ -18,6 +18,12 @@ public interface IPubSub : IAsyncDisposable
     /// <summary>The component type, e.g. <c>pubsub.redis</c>.</summary>
     string Type { get; }
 
+    /// <summary>
+    /// How many messages of one <see cref="ConsumeAsync"/> can be in flight to the handler at once (the component's
+    /// concurrency): a bulk batch never waits for more entries than this.
+    /// </summary>
+    int MaxInFlight { get; }
+
     /// <summary>Appends <paramref name="payload"/> to <paramref name="topic"/>.</summary>
     Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default);
 

@@ -21,6 +21,9 @@ internal sealed class InMemoryPubSub(string name, ILogger<InMemoryPubSub> logger
     public string Type => "pubsub.in-memory";
 
     /// <inheritdoc />
+    public int MaxInFlight => concurrency;
+
+    /// <inheritdoc />
     public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
         if (_topics.TryGetValue(topic, out var groups))

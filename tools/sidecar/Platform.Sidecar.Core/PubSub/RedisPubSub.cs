@@ -97,6 +97,9 @@ internal sealed class RedisPubSub : IPubSub
     public string Type => "pubsub.redis";
 
     /// <inheritdoc />
+    public int MaxInFlight => _options.Concurrency;
+
+    /// <inheritdoc />
     public async Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
         var db = (await _writer.Value.ConfigureAwait(false)).GetDatabase();

@@ -9,13 +9,15 @@ namespace Platform.Sidecar.Core.PubSub;
 /// <param name="DeadLetterTopic">Where dropped or exhausted events go, or null.</param>
 /// <param name="Metadata">Subscription metadata (<c>rawPayload</c>, ...).</param>
 /// <param name="Kind"><c>PROGRAMMATIC</c> (from <c>/dapr/subscribe</c>) or <c>DECLARATIVE</c> (from a file).</param>
+/// <param name="Bulk">Bulk delivery (<c>bulkSubscribe.enabled</c>), or null for one event per request.</param>
 public sealed record TopicSubscription(
     string PubSubName,
     string Topic,
     TopicRoutes Routes,
     string? DeadLetterTopic,
     IReadOnlyDictionary<string, string> Metadata,
-    string Kind)
+    string Kind,
+    BulkSubscribeOptions? Bulk = null)
 {
     /// <summary>True when <c>metadata.rawPayload</c> is "true": the app gets events without a CloudEvent envelope.</summary>
     public bool RawPayload => Metadata.TryGetValue("rawPayload", out var v) && bool.TryParse(v, out var b) && b;
@@ -61,7 +63,9 @@ public sealed record TopicSubscription(
                 if (s.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object)
                     foreach (var p in md.EnumerateObject()) metadata[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
                 if (rules.Count == 0 && string.IsNullOrEmpty(defaultRoute)) defaultRoute = topic;
-                result.Add(new TopicSubscription(pubsub, topic, new TopicRoutes(rules, defaultRoute), NullIfEmpty(Str(s, "deadLetterTopic")), metadata, "PROGRAMMATIC"));
+                var bulk = BulkSubscribeOptions.FromJson(s, out var bulkError);
+                if (bulkError is not null) { errors.Add($"{at}: {bulkError}"); continue; }
+                result.Add(new TopicSubscription(pubsub, topic, new TopicRoutes(rules, defaultRoute), NullIfEmpty(Str(s, "deadLetterTopic")), metadata, "PROGRAMMATIC", bulk));
             }
         }
         return result;

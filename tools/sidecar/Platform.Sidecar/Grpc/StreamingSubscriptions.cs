@@ -43,7 +43,7 @@ internal sealed class StreamingSubscriptions(LoadedComponents components, Sideca
 
         var stream = new Stream(responses);
         await stream.WriteAsync(new SubscribeTopicEventsResponseAlpha1 { InitialResponse = new SubscribeTopicEventsResponseInitialAlpha1() }, context.CancellationToken).ConfigureAwait(false);
-        SidecarLog.Subscribed(logger, options.AppId, subscription.PubSubName, subscription.Topic, Kind, subscription.DeadLetterTopic);
+        SidecarLog.Subscribed(logger, options.AppId, subscription.PubSubName, subscription.Topic, Kind, subscription.DeadLetterTopic, "one event per message on the stream");
 
         using var end = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         var reading = Task.Run(async () =>

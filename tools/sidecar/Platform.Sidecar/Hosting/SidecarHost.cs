@@ -112,6 +112,7 @@ internal static class SidecarHost
         services.AddSingleton<Readiness>();
         services.AddSingleton<AppChannel>();
         services.AddSingleton<Publisher>();
+        services.AddSingleton<BulkDelivery>();
         services.AddSingleton<AppDelivery>();
         services.AddSingleton<SubscriptionCatalog>();
         services.AddHostedService<SubscriptionRunner>();

@@ -9,8 +9,8 @@ internal static partial class SidecarLog
     [LoggerMessage(3002, LogLevel.Information, "app {AppId}: app channel open at {AppUrl}")]
     public static partial void AppChannelOpen(ILogger logger, string appId, Uri appUrl);
 
-    [LoggerMessage(3003, LogLevel.Information, "app {AppId}: subscribed to {PubSub}/{Topic} ({Kind}, dead-letter: {DeadLetterTopic})")]
-    public static partial void Subscribed(ILogger logger, string appId, string pubSub, string topic, string kind, string? deadLetterTopic);
+    [LoggerMessage(3003, LogLevel.Information, "app {AppId}: subscribed to {PubSub}/{Topic} ({Kind}, dead-letter: {DeadLetterTopic}, delivery: {Delivery})")]
+    public static partial void Subscribed(ILogger logger, string appId, string pubSub, string topic, string kind, string? deadLetterTopic, string delivery);
 
     [LoggerMessage(3004, LogLevel.Warning, "app {AppId}: subscription problem: {Problem}")]
     public static partial void SubscriptionProblem(ILogger logger, string appId, string problem);

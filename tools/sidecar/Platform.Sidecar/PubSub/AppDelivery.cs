@@ -9,9 +9,10 @@ namespace Platform.Sidecar.PubSub;
 /// Delivers one message of a subscription to the app: routes it, POSTs it as
 /// <c>application/cloudevents+json</c>, reads the outcome (SUCCESS/RETRY/DROP and the status table), retries as
 /// the component's inbound resiliency policy says, and dead-letters (or logs and drops) what cannot be delivered.
-/// Completes when the message may be acknowledged.
+/// A bulk subscription sends the event as an entry of a bulk request (<see cref="BulkDelivery"/>) under the same
+/// rules. Completes when the message may be acknowledged.
 /// </summary>
-internal sealed class AppDelivery(AppChannel channel, LoadedComponents components, SidecarOptions options, TimeProvider time, ILogger<AppDelivery> logger)
+internal sealed class AppDelivery(AppChannel channel, BulkDelivery bulkDelivery, LoadedComponents components, SidecarOptions options, TimeProvider time, ILogger<AppDelivery> logger)
 {
     private static readonly MediaTypeHeaderValue CloudEventsType = new(CloudEventEnvelope.CloudEventsContentType);
 
@@ -19,6 +20,9 @@ internal sealed class AppDelivery(AppChannel channel, LoadedComponents component
     public async Task DeliverAsync(TopicSubscription subscription, IPubSub pubsub, PubSubMessage message, CancellationToken cancellationToken)
     {
         var envelope = ToEnvelope(subscription, message.Data);
+        // A bulk request carries each event as raw JSON: one that is not (stored by a raw publisher) is wrapped.
+        if (subscription.Bulk is not null && !BulkMessage.IsJson(envelope.Span))
+            envelope = CloudEventEnvelope.WrapRaw(message.Data.Span, subscription.Topic, subscription.PubSubName, "");
         if (CloudEventEnvelope.IsExpired(envelope.Span, time.GetUtcNow()))
         {
             SidecarLog.Expired(logger, options.AppId, pubsub.Name, message.Topic, message.Id);
@@ -33,7 +37,9 @@ internal sealed class AppDelivery(AppChannel channel, LoadedComponents component
         var policy = components.Resiliency.InboundFor(pubsub.Name);
         for (var attempt = 1; ; attempt++)
         {
-            var (status, reason) = await PostAsync(route, envelope, policy.Timeout, cancellationToken).ConfigureAwait(false);
+            var (status, reason) = subscription.Bulk is { } bulk
+                ? await bulkDelivery.PostAsync(subscription, bulk, pubsub, route, message.Id, envelope, policy.Timeout, cancellationToken).ConfigureAwait(false)
+                : await PostAsync(route, envelope, policy.Timeout, cancellationToken).ConfigureAwait(false);
             switch (status)
             {
                 case DeliveryStatus.Success:

@@ -43,7 +43,10 @@ internal sealed class SubscriptionRunner(
         {
             var pubsub = components.PubSub(group.Key)!;
             var byTopic = group.ToDictionary(s => s.Topic, StringComparer.Ordinal);
-            foreach (var s in group) SidecarLog.Subscribed(logger, options.AppId, s.PubSubName, s.Topic, s.Kind, s.DeadLetterTopic);
+            foreach (var s in group)
+                SidecarLog.Subscribed(logger, options.AppId, s.PubSubName, s.Topic, s.Kind, s.DeadLetterTopic, s.Bulk is { } b
+                    ? $"bulk, up to {Math.Min(b.MaxMessagesCount, pubsub.MaxInFlight)} per request (maxMessagesCount {b.MaxMessagesCount}, component concurrency {pubsub.MaxInFlight}), maxAwaitDurationMs {b.MaxAwaitDurationMs}"
+                    : "one event per request");
             consumers.Add(pubsub.ConsumeAsync(byTopic.Keys.ToList(), options.AppId, options.InstanceId,
                 (message, ct) => byTopic.TryGetValue(message.Topic, out var subscription)
                     ? delivery.DeliverAsync(subscription, pubsub, message, ct)
@@ -70,7 +73,7 @@ internal sealed class SubscriptionRunner(
         }
         var all = new List<TopicSubscription>();
         foreach (var s in programmatic.Concat(components.Resources.Subscriptions.Select(d =>
-            new TopicSubscription(d.PubSubName, d.Topic, d.Routes, d.DeadLetterTopic, d.Metadata, "DECLARATIVE"))))
+            new TopicSubscription(d.PubSubName, d.Topic, d.Routes, d.DeadLetterTopic, d.Metadata, "DECLARATIVE", d.Bulk))))
         {
             if (components.PubSub(s.PubSubName) is null) { errors.Add($"{s.PubSubName}/{s.Topic}: pubsub '{s.PubSubName}' is not loaded"); continue; }
             if (all.Any(a => a.PubSubName == s.PubSubName && a.Topic == s.Topic)) { errors.Add($"{s.PubSubName}/{s.Topic}: subscribed more than once; the first ({all.First(a => a.PubSubName == s.PubSubName && a.Topic == s.Topic).Kind}) is kept"); continue; }
