@@ -19,6 +19,13 @@ public sealed record BulkSubscribeOptions(int MaxMessagesCount = BulkSubscribeOp
     public const int DefaultMaxAwaitDurationMs = 1000;
 
     /// <summary>
+    /// These options for a component that lets <paramref name="maxInFlight"/> messages be in flight to the app: a
+    /// batch never waits for more entries than can arrive (with Dapr's defaults, concurrency 10 and maxMessagesCount
+    /// 100, waiting for 100 would hold every batch for maxAwaitDurationMs).
+    /// </summary>
+    public BulkSubscribeOptions LimitedTo(int maxInFlight) => this with { MaxMessagesCount = Math.Max(1, Math.Min(MaxMessagesCount, maxInFlight)) };
+
+    /// <summary>
     /// Reads a programmatic <c>bulkSubscribe</c> object: null when absent or <c>enabled</c> is not true; a reason in
     /// <paramref name="error"/> when a count is not a positive integer.
     /// </summary>

@@ -57,7 +57,7 @@ public static class DeliveryOutcome
     public static DeliveryStatus[] FromBulkResponse(int statusCode, ReadOnlySpan<byte> body, IReadOnlyList<string> entryIds)
     {
         var result = new DeliveryStatus[entryIds.Count];
-        if (statusCode == 404 || statusCode is < 200 or > 299)
+        if (statusCode is < 200 or > 299)
         {
             Array.Fill(result, statusCode == 404 ? DeliveryStatus.Drop : DeliveryStatus.Retry);
             return result;

@@ -20,9 +20,6 @@ internal sealed class AppDelivery(AppChannel channel, BulkDelivery bulkDelivery,
     public async Task DeliverAsync(TopicSubscription subscription, IPubSub pubsub, PubSubMessage message, CancellationToken cancellationToken)
     {
         var envelope = ToEnvelope(subscription, message.Data);
-        // A bulk request carries each event as raw JSON: one that is not (stored by a raw publisher) is wrapped.
-        if (subscription.Bulk is not null && !BulkMessage.IsJson(envelope.Span))
-            envelope = CloudEventEnvelope.WrapRaw(message.Data.Span, subscription.Topic, subscription.PubSubName, "");
         if (CloudEventEnvelope.IsExpired(envelope.Span, time.GetUtcNow()))
         {
             SidecarLog.Expired(logger, options.AppId, pubsub.Name, message.Topic, message.Id);
@@ -37,8 +34,8 @@ internal sealed class AppDelivery(AppChannel channel, BulkDelivery bulkDelivery,
         var policy = components.Resiliency.InboundFor(pubsub.Name);
         for (var attempt = 1; ; attempt++)
         {
-            var (status, reason) = subscription.Bulk is { } bulk
-                ? await bulkDelivery.PostAsync(subscription, bulk, pubsub, route, message.Id, envelope, policy.Timeout, cancellationToken).ConfigureAwait(false)
+            var (status, reason) = subscription.Bulk is not null
+                ? await bulkDelivery.PostAsync(subscription, route, message.Id, envelope, policy.Timeout, cancellationToken).ConfigureAwait(false)
                 : await PostAsync(route, envelope, policy.Timeout, cancellationToken).ConfigureAwait(false);
             switch (status)
             {
@@ -63,8 +60,9 @@ internal sealed class AppDelivery(AppChannel channel, BulkDelivery bulkDelivery,
     private static ReadOnlyMemory<byte> ToEnvelope(TopicSubscription subscription, ReadOnlyMemory<byte> data)
     {
         // rawPayload subscriptions get the bytes wrapped as data_base64, as daprd does; a message that is not a
-        // CloudEvent (published raw) is wrapped the same way for the others.
-        if (subscription.RawPayload || !LooksLikeJsonObject(data.Span))
+        // CloudEvent (published raw) is wrapped the same way for the others. A bulk request carries each event as raw
+        // JSON, so there a message must also be complete JSON to go as it is.
+        if (subscription.RawPayload || !LooksLikeJsonObject(data.Span) || (subscription.Bulk is not null && !BulkMessage.IsJson(data.Span)))
             return CloudEventEnvelope.WrapRaw(data.Span, subscription.Topic, subscription.PubSubName, "");
         return data;
     }

@@ -18,41 +18,38 @@ internal sealed class BulkDelivery(AppChannel channel, TimeProvider time)
     private readonly HttpClient _client = channel.Client;
     private readonly TimeProvider _time = time;
 
-    /// <summary>Delivers one event as an entry of a bulk request; completes with that entry's outcome.</summary>
-    /// <remarks>
-    /// A batch is sent when it holds <c>maxMessagesCount</c> entries or as many as the component lets be in flight
-    /// (<see cref="IPubSub.MaxInFlight"/>, its concurrency), whichever is fewer: with Dapr's defaults (concurrency 10,
-    /// maxMessagesCount 100) waiting for 100 would hold every batch for maxAwaitDurationMs.
-    /// </remarks>
-    public Task<(DeliveryStatus Status, string Reason)> PostAsync(TopicSubscription subscription, BulkSubscribeOptions bulk, IPubSub pubsub, string route, string entryId,
+    /// <summary>
+    /// Delivers one event of <paramref name="subscription"/> (whose <see cref="TopicSubscription.Bulk"/> is set, already
+    /// limited to the component's concurrency) as an entry of a bulk request; completes with that entry's outcome.
+    /// <paramref name="timeout"/> (the component's inbound policy, the same for every event) bounds each request.
+    /// </summary>
+    public Task<(DeliveryStatus Status, string Reason)> PostAsync(TopicSubscription subscription, string route, string entryId,
         ReadOnlyMemory<byte> envelope, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        var batcher = _batchers.GetOrAdd((subscription, route), key =>
-            new Batcher(this, key.Subscription, bulk with { MaxMessagesCount = Math.Max(1, Math.Min(bulk.MaxMessagesCount, pubsub.MaxInFlight)) }, key.Route));
-        return batcher.Add(entryId, envelope, timeout).WaitAsync(cancellationToken);
+        var batcher = _batchers.GetOrAdd((subscription, route), static (key, t) => new Batcher(t.Owner, key.Subscription, key.Route, t.Timeout), (Owner: this, Timeout: timeout));
+        return batcher.Add(entryId, envelope).WaitAsync(cancellationToken);
     }
 
     private sealed record Entry(string Id, ReadOnlyMemory<byte> Event, TaskCompletionSource<(DeliveryStatus, string)> Done);
 
     /// <summary>The open batch of one subscription and route.</summary>
-    private sealed class Batcher(BulkDelivery owner, TopicSubscription subscription, BulkSubscribeOptions bulk, string route)
+    private sealed class Batcher(BulkDelivery owner, TopicSubscription subscription, string route, TimeSpan? timeout)
     {
+        private readonly BulkSubscribeOptions _bulk = subscription.Bulk!;
         private readonly Lock _gate = new();
         private List<Entry>? _open;
         private long _generation;
-        private TimeSpan? _timeout;
 
-        public Task<(DeliveryStatus, string)> Add(string id, ReadOnlyMemory<byte> envelope, TimeSpan? timeout)
+        public Task<(DeliveryStatus, string)> Add(string id, ReadOnlyMemory<byte> envelope)
         {
             var entry = new Entry(id, envelope, new(TaskCreationOptions.RunContinuationsAsynchronously));
             List<Entry>? full = null;
             long startTimerFor = -1;
             lock (_gate)
             {
-                _open ??= new(Math.Min(bulk.MaxMessagesCount, 256));
+                _open ??= new(Math.Min(_bulk.MaxMessagesCount, 256));
                 _open.Add(entry);
-                _timeout = timeout;
-                if (_open.Count >= bulk.MaxMessagesCount) (full, _open) = (_open, null);
+                if (_open.Count >= _bulk.MaxMessagesCount) (full, _open) = (_open, null);
                 else if (_open.Count == 1) startTimerFor = _generation;
                 if (full is not null) _generation++;
             }
@@ -63,7 +60,7 @@ internal sealed class BulkDelivery(AppChannel channel, TimeProvider time)
 
         private async Task FlushLaterAsync(long generation)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(bulk.MaxAwaitDurationMs), owner._time).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(_bulk.MaxAwaitDurationMs), owner._time).ConfigureAwait(false);
             List<Entry>? due = null;
             lock (_gate)
             {
@@ -85,7 +82,7 @@ internal sealed class BulkDelivery(AppChannel channel, TimeProvider time)
                 using var request = new HttpRequestMessage(HttpMethod.Post, route.StartsWith('/') ? route : "/" + route);
                 request.Content = new ReadOnlyMemoryContent(body.WrittenMemory) { Headers = { ContentType = BatchType } };
                 using var cts = new CancellationTokenSource();
-                if (_timeout is { } t) cts.CancelAfter(t);
+                if (timeout is { } t) cts.CancelAfter(t);
                 using var response = await owner._client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cts.Token).ConfigureAwait(false);
                 var code = (int)response.StatusCode;
                 var answer = code is >= 200 and <= 299 ? await response.Content.ReadAsByteArrayAsync(CancellationToken.None).ConfigureAwait(false) : [];

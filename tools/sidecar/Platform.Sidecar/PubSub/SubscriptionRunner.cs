@@ -42,11 +42,15 @@ internal sealed class SubscriptionRunner(
         foreach (var group in subscriptions.GroupBy(s => s.PubSubName))
         {
             var pubsub = components.PubSub(group.Key)!;
-            var byTopic = group.ToDictionary(s => s.Topic, StringComparer.Ordinal);
+            var byTopic = new Dictionary<string, TopicSubscription>(StringComparer.Ordinal);
             foreach (var s in group)
-                SidecarLog.Subscribed(logger, options.AppId, s.PubSubName, s.Topic, s.Kind, s.DeadLetterTopic, s.Bulk is { } b
-                    ? $"bulk, up to {Math.Min(b.MaxMessagesCount, pubsub.MaxInFlight)} per request (maxMessagesCount {b.MaxMessagesCount}, component concurrency {pubsub.MaxInFlight}), maxAwaitDurationMs {b.MaxAwaitDurationMs}"
+            {
+                var effective = s.Bulk is { } asked ? s with { Bulk = asked.LimitedTo(pubsub.MaxInFlight) } : s;
+                byTopic[s.Topic] = effective;
+                SidecarLog.Subscribed(logger, options.AppId, s.PubSubName, s.Topic, s.Kind, s.DeadLetterTopic, effective.Bulk is { } bulk
+                    ? $"bulk, up to {bulk.MaxMessagesCount} per request (maxMessagesCount {s.Bulk!.MaxMessagesCount}, component concurrency {pubsub.MaxInFlight}), maxAwaitDurationMs {bulk.MaxAwaitDurationMs}"
                     : "one event per request");
+            }
             consumers.Add(pubsub.ConsumeAsync(byTopic.Keys.ToList(), options.AppId, options.InstanceId,
                 (message, ct) => byTopic.TryGetValue(message.Topic, out var subscription)
                     ? delivery.DeliverAsync(subscription, pubsub, message, ct)
