@@ -55,6 +55,13 @@ public sealed class ServingFaultTests(FaultStack stack, ITestOutputHelper output
 
     private static bool Alive(int pid) => RunFiles.Alive(pid);
 
+    private async Task<int> ReadyReplicasAsync()
+    {
+        using var http = stack.ApiClient();
+        var workload = JsonNode.Parse(await http.GetStringAsync($"{stack.Server}/workloads/v1/revisions/default/{Service}-00001"))!;
+        return (int)workload["ready"]!;
+    }
+
     private async Task<bool> AllHealthyAsync() => (await stack.CliAsync(Patience, "status", "-f", stack.RunFile)).ExitCode == 0;
 
     [SkippableFact(Timeout = FaultTimeout.Milliseconds)]
@@ -62,8 +69,10 @@ public sealed class ServingFaultTests(FaultStack stack, ITestOutputHelper output
     {
         await EnsureServiceAsync();
         await using var load = new LoadLoop(stack.ActivatorPort, Host);
+        // Both replicas ready, not only running: with one of them still starting, the victim can be the only one the
+        // activator has, and then no replica is left to take its requests (a race of the test, not of the platform).
+        await Condition.UntilAsync(async () => ReplicaPids().Count == 2 && await ReadyReplicasAsync() == 2, Patience, "two replicas ready");
         await load.HealthyStretchAsync(200, Patience, "steady answers before the fault");
-        await Condition.UntilAsync(() => ReplicaPids().Count == 2, Patience, "two replicas run");
         var victim = ReplicaPids()[0];
         var (sent, ok, errors, at) = (load.Sent, load.Ok, load.Errors, load.Now);
 
