@@ -39,6 +39,15 @@ public sealed record LocalBackendOptions
         ["PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ", "TMPDIR", "DOTNET_ROOT", "SSL_CERT_FILE", "SSL_CERT_DIR"];
 
     /// <summary>
+    /// Replica processes that may be starting at the same time across the backend (default: the number of cores, at
+    /// least 2); the others wait, as pods wait for a node, in phase Starting. See <see cref="ReplicaStartGate"/>.
+    /// </summary>
+    public int MaxConcurrentStarts { get; init; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>Longest a starting replica keeps its start slot when it does not get ready (default 10 s).</summary>
+    public TimeSpan StartSlotHold { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Probe interval until ready, Knative's aggressive probing (default 10 ms): the wait between the app's listening
     /// and the first request held at zero reaching it is half this on average, which a cold start pays in full. A TCP
     /// probe of a port nobody listens on yet is refused at once, so probing this often costs next to nothing.

@@ -30,6 +30,8 @@ public sealed class LocalWorkloadBackend : IWorkloadBackend, IAsyncDisposable
         Options = options ?? new LocalBackendOptions();
         Time = time ?? TimeProvider.System;
         Logger = logger ?? (ILogger)NullLogger.Instance;
+        ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxConcurrentStarts, 1, "options.MaxConcurrentStarts");
+        StartGate = new ReplicaStartGate(Options.MaxConcurrentStarts, Options.StartSlotHold, Time);
         if (Options.StateDirectory is { Length: > 0 } state)
         {
             Records = new ReplicaRecords(state);
@@ -48,6 +50,8 @@ public sealed class LocalWorkloadBackend : IWorkloadBackend, IAsyncDisposable
     internal ILogger Logger { get; }
 
     internal ReplicaProber Prober { get; } = new();
+
+    internal ReplicaStartGate StartGate { get; }
 
     /// <summary>The on-disk record of running replicas, or null when <see cref="LocalBackendOptions.StateDirectory"/> is unset.</summary>
     internal ReplicaRecords? Records { get; }

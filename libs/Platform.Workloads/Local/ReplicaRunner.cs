@@ -16,6 +16,7 @@ internal sealed class ReplicaRunner
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
     private int? _currentPid;
+    private ReplicaStartGate.Slot? _startSlot;
 
     public ReplicaRunner(RevisionRunner revision, string name, long ordinal, DateTimeOffset now)
     {
@@ -64,6 +65,9 @@ internal sealed class ReplicaRunner
         {
             while (!stopping.IsCancellationRequested)
             {
+                // Held until this run is ready or over (see ReplicaStartGate); a stop while waiting ends the loop.
+                var slot = await _revision.StartGate.EnterAsync(stopping);
+                _startSlot = slot;
                 var port = NextFreePort(_revision.Options.Host);
                 var decision = _revision.Plan(Name, port);
                 if (decision.Plan is not { } plan)
@@ -101,6 +105,7 @@ internal sealed class ReplicaRunner
                 using (process)
                 {
                     var exitCode = await RunProcessAsync(process, plan, port, sidecars, stopping);
+                    slot.Release();
                     _currentPid = null;
                     if (stopping.IsCancellationRequested)
                     {
@@ -144,6 +149,7 @@ internal sealed class ReplicaRunner
         }
         finally
         {
+            _startSlot?.Release();
             _revision.Gone(this, broken);
             _stop.Dispose();
         }
@@ -356,6 +362,7 @@ internal sealed class ReplicaRunner
         while (!cancellationToken.IsCancellationRequested)
         {
             var interval = _revision.Probed(this, await ProbeOnceAsync(target, check, cancellationToken));
+            if (State.Phase == ReplicaPhase.Ready) _startSlot?.Release();
             await Task.Delay(interval, _revision.Time, cancellationToken);
         }
     }

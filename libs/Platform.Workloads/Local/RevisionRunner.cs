@@ -52,6 +52,8 @@ internal sealed class RevisionRunner
 
     public ReplicaProber Prober => _backend.Prober;
 
+    public ReplicaStartGate StartGate => _backend.StartGate;
+
     public ReplicaRecords? Records => _backend.Records;
 
     public TimeSpan GracePeriod => Workload.TerminationGracePeriodSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : Options.TerminationGracePeriod;

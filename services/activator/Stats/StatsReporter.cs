@@ -1,6 +1,9 @@
 namespace Platform.Activator.Stats;
 
-/// <summary>Every <see cref="ActivatorOptions.StatsInterval"/>, closes the windows and sends one batch to the sink.</summary>
+/// <summary>
+/// Every <see cref="ActivatorOptions.StatsInterval"/>, in the middle of it (see <see cref="NextTick"/>), closes the
+/// windows and sends one batch to the sink, stamped with the tick's nominal time.
+/// </summary>
 internal sealed partial class StatsReporter(RevisionStatsRecorder recorder, IRevisionStatsSink sink, IServedRevisions served, ActivatorOptions options,
     TimeProvider time, ILogger<StatsReporter> logger) : BackgroundService
 {
@@ -10,24 +13,46 @@ internal sealed partial class StatsReporter(RevisionStatsRecorder recorder, IRev
     /// <summary>The last batch built (also when nothing was sent), for <c>GET /activator/v1/stats</c>.</summary>
     public StatsBatch? Last { get; private set; }
 
+    /// <summary>
+    /// The first tick strictly after <paramref name="after"/>: the Unix epoch plus (k + ½) × <paramref name="interval"/>.
+    /// With the 1 s default every tick falls at half past a second, so a batch stamped with its tick lies in a second
+    /// of its own (the autoscaler buckets stats by second) even when the timer fires late or delivery is slow.
+    /// </summary>
+    public static DateTimeOffset NextTick(DateTimeOffset after, TimeSpan interval)
+    {
+        var sinceEpoch = after - DateTimeOffset.UnixEpoch - interval / 2;
+        var k = (long)Math.Floor(sinceEpoch.Ticks / (double)interval.Ticks) + 1;
+        return DateTimeOffset.UnixEpoch + interval / 2 + TimeSpan.FromTicks(k * interval.Ticks);
+    }
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.StatsInterval, time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-                await TickAsync(stoppingToken).ConfigureAwait(false);
+            var tick = NextTick(time.GetUtcNow(), options.StatsInterval);
+            while (true)
+            {
+                var wait = tick - time.GetUtcNow();
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, time, stoppingToken).ConfigureAwait(false);
+                await TickAsync(tick, stoppingToken).ConfigureAwait(false);
+                // A tick that fired more than an interval late skips the ticks it missed rather than sending them in a burst.
+                var now = time.GetUtcNow();
+                tick = NextTick(now > tick ? now : tick, options.StatsInterval);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
     }
 
-    /// <summary>Builds and sends one batch now.</summary>
-    public async Task TickAsync(CancellationToken cancellationToken)
+    /// <summary>Builds and sends one batch now, stamped now.</summary>
+    public Task TickAsync(CancellationToken cancellationToken) => TickAsync(time.GetUtcNow(), cancellationToken);
+
+    /// <summary>Builds and sends one batch now, stamped <paramref name="stamp"/> (the tick it stands for).</summary>
+    public async Task TickAsync(DateTimeOffset stamp, CancellationToken cancellationToken)
     {
-        var batch = new StatsBatch(Instance, time.GetUtcNow(), options.StatsInterval.TotalSeconds, recorder.Snapshot(served.WithReplicas()));
+        var batch = new StatsBatch(Instance, stamp, options.StatsInterval.TotalSeconds, recorder.Snapshot(served.WithReplicas()));
         Last = batch;
         if (batch.Revisions.Count == 0) return;
         try

@@ -97,11 +97,22 @@ internal sealed class RevisionAutoscaler
         Spec = spec;
     }
 
-    /// <summary>Records one stat at <paramref name="now"/> (its receipt time, as Knative does); false when dropped as stale.</summary>
+    /// <summary>
+    /// Records one stat in the second its reporter measured it (<see cref="RevisionStat.Time"/>; never later than
+    /// <paramref name="now"/>, which also stands in for a stat without a time); false when dropped as stale.
+    /// </summary>
+    /// <remarks>
+    /// Knative buckets by receipt time. Stats reach us through two sidecars, and their delay varies by more than the
+    /// gaps between a reporter's ticks and the second boundaries: two of one reporter's stats then fell into one
+    /// second and none into the next, and with the 1-second panic window of a 6-second stable window that read as
+    /// twice the real concurrency, enough to panic at a steady load. The activator stamps each stat with its tick,
+    /// which falls mid-second, so each of its stats has a second of its own however late it arrives.
+    /// </remarks>
     public bool Record(RevisionStat stat, DateTimeOffset now)
     {
         if (stat.Time != default && now - stat.Time > Spec.StableWindow) return false;
         var second = now.ToUnixTimeSeconds();
+        if (stat.Time != default) second = Math.Min(second, stat.Time.ToUnixTimeSeconds());
         _concurrency.Record(second, stat.RecordedConcurrency);
         _rps.Record(second, stat.RecordedRequests);
         return true;

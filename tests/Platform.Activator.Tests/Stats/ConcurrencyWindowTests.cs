@@ -37,6 +37,48 @@ public class ConcurrencyWindowTests
         Assert.Equal(new WindowFigures(0.25, 0, 0), w.Snapshot(3000));
     }
 
+    [Theory]
+    [InlineData("2026-01-01T00:00:00.000Z", 1000, "2026-01-01T00:00:00.500Z")]
+    [InlineData("2026-01-01T00:00:00.499Z", 1000, "2026-01-01T00:00:00.500Z")]
+    [InlineData("2026-01-01T00:00:00.500Z", 1000, "2026-01-01T00:00:01.500Z")] // strictly after: a tick is never sent twice
+    [InlineData("2026-01-01T00:00:00.999Z", 1000, "2026-01-01T00:00:01.500Z")]
+    [InlineData("2026-01-01T00:00:07.200Z", 2000, "2026-01-01T00:00:09.000Z")] // (k + ½) × 2 s: odd seconds
+    [InlineData("2026-01-01T00:00:00.100Z", 500, "2026-01-01T00:00:00.250Z")]
+    public void Ticks_fall_mid_interval_on_the_wall_clock(string after, int intervalMs, string expected)
+    {
+        var next = StatsReporter.NextTick(DateTimeOffset.Parse(after, System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromMilliseconds(intervalMs));
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), next);
+    }
+
+    [Fact]
+    public async Task Reporter_running_on_the_real_clock_stamps_each_batch_with_a_tick_of_its_own_mid_interval()
+    {
+        var time = TimeProvider.System;
+        var recorder = new RevisionStatsRecorder(time);
+        var sink = new InMemoryStatsSink();
+        using var reporter = new StatsReporter(recorder, sink, new ServedList([("default", "hello-00001")]),
+            new ActivatorOptions { StatsInterval = TimeSpan.FromMilliseconds(100) }, time,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<StatsReporter>.Instance);
+        await reporter.StartAsync(CancellationToken.None);
+        await WaitForAsync(() => sink.Batches.Count >= 5);
+        await reporter.StopAsync(CancellationToken.None);
+
+        var stamps = sink.Batches.Select(b => b.Timestamp.ToUnixTimeMilliseconds()).ToList();
+        Assert.All(stamps, ms => Assert.Equal(50, ms % 100)); // half-way through an interval, wherever the timer fired
+        Assert.Equal(stamps.Count, stamps.Distinct().Count());
+        Assert.Equal(stamps.Order(), stamps);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
+            await Task.Delay(5);
+        }
+    }
+
     [Fact]
     public async Task Reporter_sends_one_batch_per_tick_and_a_final_zero()
     {

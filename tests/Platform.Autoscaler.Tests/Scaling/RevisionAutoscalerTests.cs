@@ -33,6 +33,39 @@ public class RevisionAutoscalerTests
         Assert.True(autoscaler.Observe(start.AddSeconds(12.1)).Stable < 20);
     }
 
+    [Theory]
+    // Receipt delays of each of one reporter's stats, stamped at half past seconds 0..9: whatever the jitter, each
+    // stat stays in the second it was measured in, so the 1-second panic window never reads two of them (40 for 20).
+    [InlineData(new[] { 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1 })]
+    [InlineData(new[] { 0.6, 0.1, 0.6, 0.1, 0.6, 0.1, 0.6, 0.1, 0.6, 0.1 })] // two receipts in one second, none in the next
+    [InlineData(new[] { 0.9, 0.05, 1.2, 0.05, 0.6, 0.3, 0.05, 1.4, 0.2, 0.05 })] // late by more than a second at times
+    public void EachStatCountsInTheSecondItsReporterMeasuredItNotWhenItArrived(double[] delays)
+    {
+        var spec = Revision(a => a with { Window = TimeSpan.FromSeconds(6) });
+        var start = DateTimeOffset.Parse("2026-01-01T00:00:00Z");
+        var autoscaler = new RevisionAutoscaler(new RevisionKey("default", "hello-00001"), DeciderSpec.Resolve(new AutoscalerDefaults(), spec), start);
+        var arrivals = delays.Select((d, t) => (Stamp: start.AddSeconds(t + 0.5), At: start.AddSeconds(t + 0.5 + d))).OrderBy(x => x.At);
+        foreach (var (stamp, at) in arrivals)
+        {
+            autoscaler.Record(new RevisionStat("default", "hello-00001", stamp, 20, 20), at);
+            var observed = autoscaler.Observe(at);
+            Assert.True(observed.Panic <= 20 + 1e-9 && observed.Stable <= 20 + 1e-9, $"at {(at - start).TotalSeconds:0.00} s: stable {observed.Stable}, panic {observed.Panic}");
+        }
+        Assert.Equal(20, autoscaler.Observe(start.AddSeconds(10.1)).Stable, 6);
+        Assert.Equal(20, autoscaler.Observe(start.AddSeconds(10.1)).Panic, 6);
+    }
+
+    [Fact]
+    public void AStatStampedInTheFutureCountsNow()
+    {
+        var spec = Revision(a => a with { Window = TimeSpan.FromSeconds(6) });
+        var start = DateTimeOffset.Parse("2026-01-01T00:00:00Z");
+        var autoscaler = new RevisionAutoscaler(new RevisionKey("default", "hello-00001"), DeciderSpec.Resolve(new AutoscalerDefaults(), spec), start);
+        // A reporter whose clock runs 3 s ahead (another node): recorded at receipt, not in a second still to come.
+        autoscaler.Record(new RevisionStat("default", "hello-00001", start.AddSeconds(3.5), 20, 20), start.AddSeconds(0.5));
+        Assert.Equal(20, autoscaler.Observe(start.AddSeconds(0.6)).Panic, 6);
+    }
+
     [Fact]
     public void SteadyLoadSettlesOnCeilOfConcurrencyOverTarget()
     {

@@ -282,6 +282,38 @@ public class ShellReplicaTests(HelloWorldApp app) : IClassFixture<HelloWorldApp>
     }
 
     [Fact]
+    public async Task Replicas_start_at_most_MaxConcurrentStarts_at_a_time_each_until_it_is_ready()
+    {
+        await using var backend = Replicas.Backend(app, o => o with { MaxConcurrentStarts = 2, StartSlotHold = TimeSpan.FromMinutes(1) });
+        var workload = Replicas.Workload("gated-00001", ["dotnet"], [app.Dll], initialScale: 5);
+
+        // Every status published on the way to five ready replicas: never more than two processes started and not ready.
+        var mostStarting = 0;
+        await backend.EnsureAsync(workload);
+        var ready = await Replicas.WaitAsync(backend, workload.Revision, s =>
+        {
+            mostStarting = Math.Max(mostStarting, s.Replicas.Count(r => r.Phase == ReplicaPhase.Starting && r.ProcessId is not null));
+            return s.Ready == 5;
+        }, "five ready replicas");
+
+        Assert.Equal(5, ready.Replicas.Select(r => r.ProcessId).Distinct().Count());
+        Assert.InRange(mostStarting, 1, 2);
+    }
+
+    [Fact]
+    public async Task A_replica_that_never_gets_ready_gives_its_start_slot_back_after_the_longest_hold()
+    {
+        // One slot, held by the first replica that never listens: the second still starts once the hold is over.
+        await using var backend = Replicas.Backend(app, o => o with { MaxConcurrentStarts = 1, StartSlotHold = TimeSpan.FromMilliseconds(300) });
+        var workload = Replicas.Workload("stuck-00001", ["/bin/sh", "-c"], ["exec sleep 1000"], initialScale: 2);
+
+        await backend.EnsureAsync(workload);
+        var both = await Replicas.WaitAsync(backend, workload.Revision, s => s.Replicas.Count(r => r.ProcessId is not null) == 2, "both replicas started");
+
+        Assert.Equal(0, both.Ready);
+    }
+
+    [Fact]
     public async Task Docker_engine_ping_is_false_without_a_socket_and_true_when_it_answers()
     {
         Assert.False(await DockerEngine.IsReachableAsync("/nonexistent/docker.sock", TimeSpan.FromSeconds(1)));
