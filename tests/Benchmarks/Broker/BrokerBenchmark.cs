@@ -431,11 +431,7 @@ public sealed class BrokerBenchmark : IBenchmark
             foreach (var a in args) psi.ArgumentList.Add(a);
             foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal)).ToList()) psi.Environment.Remove(key);
             foreach (var (k, v) in environment) psi.Environment[k] = v;
-            // Steady-state code from the first event (as sidecar-pubsub does): a long-running broker and sidecar reach
-            // optimized code anyway, and a short run on a busy machine would otherwise measure the tiering JIT (a
-            // perf profile of a short run showed a fifth to a third of their CPU in libclrjit). Fully optimized
-            // without dynamic PGO, so if anything slower than a warmed-up process.
-            psi.Environment["DOTNET_TieredCompilation"] = "0";
+            SteadyStateCode.Apply(psi);
             var p = Process.Start(psi)!;
             p.OutputDataReceived += (_, _) => { };
             p.ErrorDataReceived += (_, _) => { };

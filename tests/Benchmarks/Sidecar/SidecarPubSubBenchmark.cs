@@ -439,9 +439,7 @@ public sealed class SidecarPubSubBenchmark : IBenchmark
                 psi.ArgumentList.Add(a);
             if (appPort is { } p) { psi.ArgumentList.Add("--app-port"); psi.ArgumentList.Add(p.ToString()); }
             psi.Environment.Remove("DAPR_API_TOKEN");
-            // Steady-state code from the first message: a long-running sidecar reaches tier-1 anyway, and a short
-            // run on a busy machine would otherwise measure the tiering JIT rather than the sidecar.
-            psi.Environment["DOTNET_TieredCompilation"] = "0";
+            SteadyStateCode.Apply(psi);
             var child = new SidecarChild(Process.Start(psi)!, http, grpc);
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             var deadline = DateTime.UtcNow.AddSeconds(60);
