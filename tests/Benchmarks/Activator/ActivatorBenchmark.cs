@@ -493,14 +493,31 @@ public sealed class ActivatorBenchmark : IBenchmark
             return null;
         }
 
+        /// <summary>
+        /// Stops nginx as its docs say (SIGTERM: fast shutdown), so that the master reaps its workers before it exits.
+        /// A SIGKILL to the whole tree left the workers as zombies until the benchmark process ended.
+        /// </summary>
         public async ValueTask DisposeAsync()
         {
             try
             {
-                if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+                if (!_process.HasExited)
+                {
+                    using (var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
+                        if (term is not null) await term.WaitForExitAsync();
+                    using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    try
+                    {
+                        await _process.WaitForExitAsync(grace.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        _process.Kill(entireProcessTree: true);
+                    }
+                }
                 await _process.WaitForExitAsync();
             }
-            catch (InvalidOperationException)
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
             {
             }
             _process.Dispose();
