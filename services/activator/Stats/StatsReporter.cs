@@ -33,12 +33,16 @@ internal sealed partial class StatsReporter(RevisionStatsRecorder recorder, IRev
             var tick = NextTick(time.GetUtcNow(), options.StatsInterval);
             while (true)
             {
-                var wait = tick - time.GetUtcNow();
+                var now = time.GetUtcNow();
+                // The wall clock stepped back (NTP): wait for the next tick of the new time, not for the old one. (Not
+                // at one interval: a delay that fired a little early leaves the next tick just over one interval away.)
+                if (tick - now > 2 * options.StatsInterval) tick = NextTick(now, options.StatsInterval);
+                var wait = tick - now;
                 if (wait > TimeSpan.Zero) await Task.Delay(wait, time, stoppingToken).ConfigureAwait(false);
                 await TickAsync(tick, stoppingToken).ConfigureAwait(false);
                 // A tick that fired more than an interval late skips the ticks it missed rather than sending them in a burst.
-                var now = time.GetUtcNow();
-                tick = NextTick(now > tick ? now : tick, options.StatsInterval);
+                var after = time.GetUtcNow();
+                tick = NextTick(after > tick ? after : tick, options.StatsInterval);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
