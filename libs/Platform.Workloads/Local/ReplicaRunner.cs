@@ -66,8 +66,7 @@ internal sealed class ReplicaRunner
             while (!stopping.IsCancellationRequested)
             {
                 // Held until this run is ready or over (see ReplicaStartGate); a stop while waiting ends the loop.
-                var slot = await _revision.StartGate.EnterAsync(stopping);
-                _startSlot = slot;
+                _startSlot = await _revision.StartGate.EnterAsync(stopping);
                 var port = NextFreePort(_revision.Options.Host);
                 var decision = _revision.Plan(Name, port);
                 if (decision.Plan is not { } plan)
@@ -105,7 +104,7 @@ internal sealed class ReplicaRunner
                 using (process)
                 {
                     var exitCode = await RunProcessAsync(process, plan, port, sidecars, stopping);
-                    slot.Release();
+                    _startSlot.Release();
                     _currentPid = null;
                     if (stopping.IsCancellationRequested)
                     {
