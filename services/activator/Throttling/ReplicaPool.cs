@@ -26,14 +26,35 @@ internal sealed class ReplicaPool(int containerConcurrency, Func<int, int> rando
         : ContainerConcurrency == 0 ? int.MaxValue : ContainerConcurrency * _replicas.Count;
 
     /// <summary>
-    /// Replaces the ready replicas; a replica that stays keeps its in-flight count, one that goes keeps serving
-    /// what it has (its slots are returned to the detached object).
+    /// How long a replica that refused a connection stays out while endpoints updates still list it. Updates can lag
+    /// behind a death (one sent just before the backend noticed it), and each would bring the dead replica back for
+    /// another refused request. The refusal ends earlier at the first update that no longer lists the replica: from
+    /// then on the backend knows, and a later listing of that endpoint is a new replica.
     /// </summary>
-    public void SetEndpoints(IReadOnlyList<string> endpoints)
+    public const long RefusalMilliseconds = 5_000;
+
+    private readonly Dictionary<string, long> _refusedUntil = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Replaces the ready replicas; a replica that stays keeps its in-flight count, one that goes keeps serving
+    /// what it has (its slots are returned to the detached object). A replica evicted for a refused connection less
+    /// than <see cref="RefusalMilliseconds"/> before <paramref name="now"/> stays out.
+    /// </summary>
+    /// <param name="endpoints">Ready replicas as <c>host:port</c>.</param>
+    /// <param name="now">A monotonic clock in milliseconds (<see cref="Environment.TickCount64"/>).</param>
+    public void SetEndpoints(IReadOnlyList<string> endpoints, long now)
     {
+        if (_refusedUntil.Count > 0)
+        {
+            foreach (var (endpoint, until) in _refusedUntil.ToList())
+            {
+                if (until <= now || !endpoints.Contains(endpoint, StringComparer.OrdinalIgnoreCase)) _refusedUntil.Remove(endpoint);
+            }
+        }
         var next = new List<Replica>(endpoints.Count);
         foreach (var e in endpoints)
         {
+            if (_refusedUntil.ContainsKey(e)) continue;
             var kept = _replicas.Find(r => string.Equals(r.Endpoint, e, StringComparison.OrdinalIgnoreCase));
             if (kept is not null) next.Add(kept);
             else if (ReplicaEndpoint.TryParse(e, out var prefix)) next.Add(new Replica(e, prefix));
@@ -41,9 +62,14 @@ internal sealed class ReplicaPool(int containerConcurrency, Func<int, int> rando
         _replicas = next;
     }
 
-    /// <summary>Drops <paramref name="replica"/> from the ready replicas (its in-flight slots stay with the detached object).</summary>
-    public void Evict(Replica replica)
+    /// <summary>
+    /// Drops <paramref name="replica"/>, which refused a connection at <paramref name="now"/>, from the ready replicas
+    /// (its in-flight slots stay with the detached object), and keeps it out of updates for a while (see
+    /// <see cref="RefusalMilliseconds"/>).
+    /// </summary>
+    public void Evict(Replica replica, long now)
     {
+        _refusedUntil[replica.Endpoint] = now + RefusalMilliseconds;
         var next = _replicas.Where(r => !ReferenceEquals(r, replica)).ToList();
         if (next.Count != _replicas.Count) _replicas = next;
     }

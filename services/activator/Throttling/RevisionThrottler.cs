@@ -123,7 +123,7 @@ internal sealed class RevisionThrottler
             _serve = ActivatorModes.IsServe(mode);
             Failure = failure;
             _pool.ContainerConcurrency = containerConcurrency;
-            _pool.SetEndpoints(endpoints);
+            _pool.SetEndpoints(endpoints, Environment.TickCount64);
             if (_pool.Replicas.Count > 0) _poked = false; // the next stretch at zero pokes again
             DispatchLocked();
             if (FailedLocked) EndWaitersLocked(failed: true);
@@ -180,15 +180,15 @@ internal sealed class RevisionThrottler
     }
 
     /// <summary>
-    /// Stops routing to <paramref name="replica"/> until an endpoints update lists it again: it refused a connection
-    /// (it just died, before the backend's update arrived). The caller still releases its slot. Returns the ready
-    /// replicas left.
+    /// Stops routing to <paramref name="replica"/>: it refused a connection (it just died, before the backend's update
+    /// arrived). Updates that still list it do not bring it back for a while (<see cref="ReplicaPool.RefusalMilliseconds"/>).
+    /// The caller still releases its slot. Returns the ready replicas left.
     /// </summary>
     public int Evict(Replica replica)
     {
         lock (_gate)
         {
-            _pool.Evict(replica);
+            _pool.Evict(replica, Environment.TickCount64);
             return _pool.Replicas.Count;
         }
     }

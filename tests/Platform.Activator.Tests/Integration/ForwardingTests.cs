@@ -91,7 +91,7 @@ public class ForwardingTests
     public async Task A_replica_that_refuses_connections_is_skipped_and_no_request_fails()
     {
         // One replica died a moment ago (its port is closed) but the endpoints still list it: every request is
-        // answered by the live one, and the dead one is no longer picked.
+        // answered by the live one, and the dead one is no longer picked, even when a lagging update lists it again.
         var deadPort = Platform.Testing.FreePort.Next();
         await using var backend = await Backend.StartAsync("live");
         await using var activator = await TestActivator.StartAsync();
@@ -103,6 +103,10 @@ public class ForwardingTests
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"request {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             Assert.Equal("live", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("name").GetString());
         }
+        Assert.Equal(1, activator.State("default", "hello-00001").Replicas);
+
+        // An update sent before the backend noticed the death lists the dead replica again: it stays out.
+        await activator.ApplyAsync(TestActivator.Table("hello", 0, null, null, ("hello-00001", 100, null, [$"127.0.0.1:{deadPort}", backend.Endpoint])));
         Assert.Equal(1, activator.State("default", "hello-00001").Replicas);
         await TestActivator.EventuallyAsync(() => activator.State("default", "hello-00001").InFlight == 0, "every in-flight slot to be released (the client can read the answer before the activator unwinds)");
     }
