@@ -14,4 +14,5 @@ internal static class LogEvents
     public const int PodAutoscalerGone = 5012;
     public const int PodAutoscalerFailed = 5013;
     public const int PodAutoscalerRemoved = 5014;
+    public const int QueuedMarkFailed = 5015;
 }

@@ -35,7 +35,7 @@ internal sealed partial class PodAutoscalerScaleTarget(IResourceStore store, Pod
 
     /// <summary>
     /// Records a request held at zero in the revision's PodAutoscaler (<c>Active=Unknown</c>, <c>Queued</c>), unless it
-    /// already says so; a PodAutoscaler that is gone is not an error.
+    /// already says so; a PodAutoscaler that is gone is not an error, and a failed write is logged, not thrown.
     /// </summary>
     public async Task MarkQueuedAsync(RevisionKey revision, CancellationToken cancellationToken)
     {
@@ -51,7 +51,16 @@ internal sealed partial class PodAutoscalerScaleTarget(IResourceStore store, Pod
         {
             LogGone(revision.ToString());
         }
+        catch (Exception e) when (e is ResourceException or ControlPlaneUnreachableException)
+        {
+            // The poke has already taken effect here (this replica decides from it); only the mark that tells the
+            // other replicas early is lost, and they learn the decision from the status this replica writes next.
+            LogQueuedMarkFailed(revision.ToString(), e.Message);
+        }
     }
+
+    [LoggerMessage(EventId = LogEvents.QueuedMarkFailed, Level = LogLevel.Warning, Message = "{Revision}: marking its PodAutoscaler queued failed ({Reason}); the other replicas learn of the request from the next decision")]
+    private partial void LogQueuedMarkFailed(string revision, string reason);
 
     [LoggerMessage(EventId = LogEvents.ScaleApplied, Level = LogLevel.Information, Message = "{Revision}: desired scale {DesiredScale} ({Reason}), activator mode {Mode}, written to its PodAutoscaler")]
     private partial void LogApplied(string revision, int desiredScale, ScaleReason reason, string mode);

@@ -83,7 +83,10 @@ public sealed class KubernetesModeTests : IAsyncLifetime
             catch (Grpc.Core.RpcException) { return false; }
         }, TimeSpan.FromSeconds(30), "replica 1 knows idle-00001, inactive");
         using (var poke = await _replicas[0].Http.PostAsync("/poke/default/idle-00001", null))
-            Assert.Equal(System.Net.HttpStatusCode.Accepted, poke.StatusCode);
+        {
+            Assert.True(poke.StatusCode == System.Net.HttpStatusCode.Accepted,
+                $"poke answered {(int)poke.StatusCode}: {await poke.Content.ReadAsStringAsync()}\n{_replicas[0].Process.Tail(40)}");
+        }
         await Condition.UntilAsync(async () => (await other.IsActiveAsync(Ref("idle-00001"))).Result, TimeSpan.FromSeconds(30),
             "replica 1 is active after replica 0's poke");
         Assert.All(_api.Calls, c => Assert.Equal("Bearer test-token", c.Authorization));

@@ -18,7 +18,8 @@ namespace Platform.Testing.Kubernetes;
 /// that KubernetesResourceStore (and so every service and the CLI) make, with the API server's semantics where they
 /// matter: one resourceVersion counter; create (409 AlreadyExists, <c>dryRun=All</c>); replace (the resourceVersion
 /// is required and must be current, else 409 Conflict; status kept; generation moves with the spec); the status
-/// subresource (PUT, merge patch, JSON patch with a resourceVersion precondition); merge patch; delete; list
+/// subresource (PUT, merge patch, JSON patch with a resourceVersion precondition); merge patch (without a resourceVersion
+/// it applies to the object stored when it commits, never a 409); delete; list
 /// (namespaced, cluster-wide, label selector) and watch from a resourceVersion (the retained history replayed, then
 /// live changes, <c>BOOKMARK</c>s when asked for, and an <c>ERROR</c> 410 Expired event once <see cref="Compact"/>
 /// dropped that version). Names in <see cref="Refuse"/> are refused with 422, as an admission webhook would.
@@ -427,36 +428,40 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
                         await Write(c, 422, Status(422, "Invalid", $"{Plural(resource)} \"{name}\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update"));
                         return;
                     }
-                    await CommitUpdateAsync(c, resource, ns, key, current, version, status ? WithStatusOf(current, obj) : WithSpecOf(current, obj));
+                    await CommitUpdateAsync(c, resource, ns, key, name, stored => Str(stored["metadata"], "resourceVersion") != version
+                        ? (null, 409, null)
+                        : (status ? WithStatusOf(stored, obj) : WithSpecOf(stored, obj), 200, null));
                     return;
                 }
             case "PATCH":
                 {
                     var type = c.Request.ContentType?.Split(';')[0].Trim();
-                    JsonObject? patched;
-                    string? precondition;
+                    Func<JsonObject, (JsonObject? Result, string? Error)> apply;
                     if (type == "application/merge-patch+json")
                     {
                         var patch = Parse(body);
                         if (patch is null) { await Write(c, 400, Status(400, "BadRequest", "a merge patch must be an object")); return; }
-                        precondition = Str(patch["metadata"], "resourceVersion");
-                        patched = Merge(current.DeepClone(), patch) as JsonObject;
+                        apply = stored => (Merge(stored.DeepClone(), patch) as JsonObject, null);
                     }
                     else if (type == "application/json-patch+json")
                     {
-                        var (result, error) = JsonPatch(current, JsonNode.Parse(body));
-                        if (error is not null) { await Write(c, 422, Status(422, "Invalid", error)); return; }
-                        patched = result;
-                        precondition = Str(result?["metadata"], "resourceVersion") is { } v && v != Str(current["metadata"], "resourceVersion") ? v : null;
+                        var operations = JsonNode.Parse(body);
+                        apply = stored => JsonPatch(stored, operations);
                     }
                     else
                     {
                         await Write(c, 415, Status(415, "UnsupportedMediaType", $"the body of a PATCH must be a merge or JSON patch, not {type}"));
                         return;
                     }
-                    if (patched is null) { await Write(c, 422, Status(422, "Invalid", "the patch must leave an object")); return; }
-                    await CommitUpdateAsync(c, resource, ns, key, current, precondition ?? Str(current["metadata"], "resourceVersion")!,
-                        status ? WithStatusOf(current, patched) : WithSpecOf(current, patched));
+                    // As the API server: the patch applies to the object stored when it commits, and a resourceVersion
+                    // the patch sets is a precondition (so without one, two writers patching one object never conflict).
+                    await CommitUpdateAsync(c, resource, ns, key, name, stored => apply(stored) switch
+                    {
+                        (_, { } error) => (null, 422, error),
+                        (null, _) => (null, 422, "the patch must leave an object"),
+                        ({ } patched, _) when Str(patched["metadata"], "resourceVersion") != Str(stored["metadata"], "resourceVersion") => (null, 409, null),
+                        ({ } patched, _) => (status ? WithStatusOf(stored, patched) : WithSpecOf(stored, patched), 200, null),
+                    });
                     return;
                 }
             default:
@@ -465,23 +470,34 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
         }
     }
 
-    private async Task CommitUpdateAsync(HttpContext c, string resource, string ns, string key, JsonObject current, string expectedVersion, JsonObject next)
+    // Builds the next object from the one stored, under the lock, so that the check and the write are one step:
+    // 409 Conflict, 422 Invalid (with the reason) or 200 with the object to store.
+    private async Task CommitUpdateAsync(HttpContext c, string resource, string ns, string key, string name,
+        Func<JsonObject, (JsonObject? Next, int Code, string? Error)> build)
     {
+        JsonObject answer;
+        int code;
         lock (_lock)
         {
             var stored = _objects.GetValueOrDefault(key);
-            if (stored is null || Str(stored["metadata"], "resourceVersion") != expectedVersion)
+            var (next, outcome, error) = stored is null ? (null, 404, null) : build((JsonObject)stored.DeepClone());
+            (code, answer) = outcome switch
             {
-                _ = Write(c, 409, Status(409, "Conflict",
-                    $"Operation cannot be fulfilled on {Plural(resource)} \"{Str(current["metadata"], "name")}\": the object has been modified; please apply your changes to the latest version and try again"));
-                return;
+                404 => (404, Status(404, "NotFound", $"{Plural(resource)} \"{name}\" not found")),
+                409 => (409, Status(409, "Conflict",
+                    $"Operation cannot be fulfilled on {Plural(resource)} \"{name}\": the object has been modified; please apply your changes to the latest version and try again")),
+                422 => (422, Status(422, "Invalid", error ?? "the write must leave an object")),
+                _ => (200, next!),
+            };
+            if (code == 200)
+            {
+                var generation = stored!["metadata"]?["generation"]?.GetValue<long>() ?? 1;
+                var specChanged = !JsonNode.DeepEquals(stored["spec"], next!["spec"]);
+                Stamp(next, ns, specChanged ? generation + 1 : generation, created: false);
+                if (!DryRun(c)) Commit(resource, "MODIFIED", next);
             }
-            var generation = stored["metadata"]?["generation"]?.GetValue<long>() ?? 1;
-            var specChanged = !JsonNode.DeepEquals(stored["spec"], next["spec"]);
-            Stamp(next, ns, specChanged ? generation + 1 : generation, created: false);
-            if (!DryRun(c)) Commit(resource, "MODIFIED", next);
         }
-        await Write(c, 200, next);
+        await Write(c, code, answer);
     }
 
     // The main resource keeps the stored status; the status subresource keeps everything but the status.

@@ -114,6 +114,21 @@ public sealed class KubernetesContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Merge_patches_without_a_version_never_conflict_and_one_with_a_stale_version_does()
+    {
+        await _store.CreateAsync(ApiHost.Service, ApiHost.ServiceObject("patched"));
+        // Twenty writers at once, as two autoscaler replicas patching one PodAutoscaler's status: every patch lands.
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => _store.PatchAsync(ApiHost.Service, "default", "patched",
+            new JsonObject { ["status"] = new JsonObject { [$"writer{i}"] = i } }, status: true)));
+        var status = (await _store.GetAsync(ApiHost.Service, "default", "patched"))!["status"]!.AsObject();
+        Assert.All(Enumerable.Range(0, 20), i => Assert.Equal(i, (int)status[$"writer{i}"]!));
+
+        var stale = await Assert.ThrowsAsync<ResourceException>(() => _store.PatchAsync(ApiHost.Service, "default", "patched",
+            new JsonObject { ["metadata"] = new JsonObject { ["resourceVersion"] = "1" }, ["status"] = new JsonObject { ["late"] = true } }, status: true));
+        Assert.Equal(StatusReason.Conflict, stale.Reason);
+    }
+
+    [Fact]
     public async Task Delete_sends_background_propagation_and_missing_is_false()
     {
         _api.Seed(Services, ApiHost.ServiceObject("d"));
