@@ -136,7 +136,8 @@ public sealed class GitHubSourceTests : IAsyncLifetime
         var process = TestProcess.Start(Builds.Output("samples/github-source", "github-source.dll"), [],
             new Dictionary<string, string> { ["K_SINK"] = sink.Url.ToString(), ["PORT"] = port.ToString(CultureInfo.InvariantCulture) });
         _processes.Add(process);
-        await Condition.UntilAsync(() => process.HasExited, TimeSpan.FromSeconds(30), "github-source exits without GITHUB_WEBHOOK_SECRET");
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.NotEqual(0, exitCode);
         Assert.Contains("GITHUB_WEBHOOK_SECRET is not set", process.Output);
     }
 

@@ -52,7 +52,7 @@ public sealed class TestProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (_process.HasExited) throw new InvalidOperationException($"process exited with {_process.ExitCode}:\n{Output}");
+            if (_process.HasExited) throw new InvalidOperationException($"process exited with {await WaitForExitAsync(TimeSpan.FromSeconds(5))}:\n{Output}");
             try
             {
                 using var response = await http.GetAsync(url);
@@ -63,6 +63,23 @@ public sealed class TestProcess : IAsyncDisposable
             await Task.Delay(100);
         }
         throw new TimeoutException($"{url} did not answer within {timeout}:\n{Output}");
+    }
+
+    /// <summary>
+    /// Waits until the process exits and everything it printed has been read (<see cref="HasExited"/> turns true
+    /// before the output readers reach the end); its exit code. Fails with the output when time runs out.
+    /// </summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the process did not exit within {timeout}:\n{Output}");
+        }
+        return _process.ExitCode;
     }
 
     /// <summary>Kills the process (SIGKILL, with its children) and waits for it.</summary>
