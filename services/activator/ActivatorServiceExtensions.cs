@@ -38,6 +38,10 @@ internal static class ActivatorServiceExtensions
         // Per-request framework logs cost more than forwarding at thousands of requests per second: off unless asked for.
         if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // YARP's forwarder logs two Information lines per forwarded request ("Proxying to", "Received ... response"):
+        // as costly as the framework's, and they bury the activator's own lines. Its warnings and errors stay.
+        if (builder.Configuration["Logging:LogLevel:Yarp"] is null)
+            builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         // While this category is enabled at any level, ASP.NET Core starts an Activity and a log scope for every request
         // even with tracing off. It only logs request start/finish; Kestrel still logs unhandled errors.
         if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] is null)

@@ -339,7 +339,7 @@ public sealed class ActivatorBenchmark : IBenchmark
                     ["APP_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), // control port
                     ["Activator__RoutesFile"] = routes,
                     ["Activator__H2cPort"] = "0",
-                    ["Logging__LogLevel__Default"] = "Error",
+                    // The activator's own log levels, as users run it (per-request framework and YARP lines are off by default).
                     // No sidecar here: point the Dapr SDK at a closed port so stats are dropped, never sent elsewhere.
                     ["DAPR_GRPC_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
                     ["DAPR_HTTP_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),

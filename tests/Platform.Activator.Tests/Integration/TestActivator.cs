@@ -54,6 +54,9 @@ internal sealed class TestActivator : IAsyncDisposable
     /// <summary>Stats batches received.</summary>
     public InMemoryStatsSink Stats { get; private init; } = null!;
 
+    /// <summary>The activator's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>A client for the control surface, on the control port.</summary>
     public HttpClient Control { get; private set; } = null!;
 
