@@ -17,10 +17,16 @@ namespace Platform.Benchmarks.Harness;
 /// </remarks>
 internal static class SteadyStateCode
 {
+    /// <summary>The variables.</summary>
+    public static IReadOnlyDictionary<string, string> Variables { get; } = new Dictionary<string, string>
+    {
+        ["DOTNET_TieredCompilation"] = "0",
+        ["DOTNET_ReadyToRun"] = "0",
+    };
+
     /// <summary>Sets the variables on <paramref name="start"/>.</summary>
     public static void Apply(ProcessStartInfo start)
     {
-        start.Environment["DOTNET_TieredCompilation"] = "0";
-        start.Environment["DOTNET_ReadyToRun"] = "0";
+        foreach (var (name, value) in Variables) start.Environment[name] = value;
     }
 }

@@ -26,6 +26,12 @@ public sealed record ServingStackOptions
 
     /// <summary>Variables for every app (dapr.yaml's <c>common.env</c>), e.g. an OTLP receiver's <c>OTEL_*</c>.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Variables for <c>platform up</c> itself, and so for its runner and every sidecar, which inherit its environment
+    /// (the apps get <see cref="Environment"/>; replicas neither).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> RunnerEnvironment { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>
@@ -198,7 +204,7 @@ public class ServingStack : IAsyncLifetime
                   Autoscaler__Defaults__ScaleToZeroGracePeriod: "{Options.ScaleToZeroGracePeriod:c}"
                   Autoscaler__Defaults__TickInterval: "{Options.TickInterval:c}"
             """);
-        var up = await CliAsync(TimeSpan.FromSeconds(90), "up", "-f", Path.Combine(_dir, "dapr.yaml"), "--detach", "--timeout", "60");
+        var up = await RunCliAsync(TimeSpan.FromSeconds(90), Options.RunnerEnvironment, "up", "-f", Path.Combine(_dir, "dapr.yaml"), "--detach", "--timeout", "60");
         if (up.ExitCode != 0)
         {
             await DisposeAsync();
@@ -216,7 +222,9 @@ public class ServingStack : IAsyncLifetime
     }
 
     /// <summary>Runs the real CLI binary; returns its exit code and output (stdout then stderr).</summary>
-    public async Task<CliResult> CliAsync(TimeSpan timeout, params string[] args)
+    public Task<CliResult> CliAsync(TimeSpan timeout, params string[] args) => RunCliAsync(timeout, null, args);
+
+    private async Task<CliResult> RunCliAsync(TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -230,6 +238,7 @@ public class ServingStack : IAsyncLifetime
         info.Environment["PLATFORM_SIDECAR"] = Bin("tools/sidecar/Platform.Sidecar", "platform-sidecar.dll");
         info.Environment["PLATFORM_SERVER"] = Server;
         info.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         if (Options.ApiToken is { } token)
         {
             info.Environment["DAPR_API_TOKEN"] = token;
