@@ -152,6 +152,9 @@ public sealed class KedaGetMetricsBenchmark : IBenchmark
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
+            // Steady-state code, as the other service benchmarks: the tiering JIT of a process a few seconds old would
+            // otherwise be part of the tail this benchmark measures.
+            SteadyStateCode.Apply(start);
             start.Environment["DAPR_HTTP_PORT"] = FreePort.Next().ToString();
             start.Environment["DAPR_GRPC_PORT"] = FreePort.Next().ToString();
             start.Environment["ResourceStore__Url"] = controlPlaneUrl;
