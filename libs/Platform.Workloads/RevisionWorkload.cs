@@ -171,7 +171,7 @@ public enum ProbeKind
 
 /// <summary>
 /// One of the container's probes (readiness, liveness or startup), defaulted: Knative's default readiness probe is
-/// TCP on the user port with <c>periodSeconds</c> 0, i.e. aggressive probing (every 10 ms) until ready.
+/// TCP on the user port with <c>periodSeconds</c> 0, i.e. aggressive probing (every 2 ms; an exec probe every 10 ms) until ready.
 /// </summary>
 public sealed record ProbeCheck
 {
@@ -204,7 +204,7 @@ public sealed record ProbeCheck
 
     /// <summary>
     /// Seconds between probes; 0 = the default of the probe's role: aggressive readiness and startup probing (every
-    /// 10 ms until it passes, then 1 s), Kubernetes' 10 s for liveness.
+    /// 2 ms, an exec probe every 10 ms, until it passes, then 1 s), Kubernetes' 10 s for liveness.
     /// </summary>
     public int PeriodSeconds { get; init; }
 

@@ -123,5 +123,9 @@ internal static class ReplicaLifecycle
     public static TimeSpan ProbeInterval(ReplicaState state, ProbeCheck check, LocalBackendOptions options) =>
         state.Phase == ReplicaPhase.Ready
             ? check.PeriodSeconds > 0 ? TimeSpan.FromSeconds(check.PeriodSeconds) : options.ReadyProbeInterval
-            : options.AggressiveProbeInterval;
+            : AggressiveInterval(check, options);
+
+    /// <summary>The interval of aggressive probing for <paramref name="check"/>'s kind (an exec probe starts a process each time).</summary>
+    public static TimeSpan AggressiveInterval(ProbeCheck check, LocalBackendOptions options) =>
+        check.Kind == ProbeKind.Exec ? options.AggressiveExecProbeInterval : options.AggressiveProbeInterval;
 }

@@ -339,7 +339,7 @@ internal sealed class ReplicaRunner
         var workload = _revision.Workload;
         try
         {
-            if (workload.Startup is { } startup && !await RunUntilVerdictAsync(target, startup, _revision.Options.AggressiveProbeInterval, cancellationToken))
+            if (workload.Startup is { } startup && !await RunUntilVerdictAsync(target, startup, ReplicaLifecycle.AggressiveInterval(startup, _revision.Options), cancellationToken))
             {
                 unhealthy.TrySetResult($"startup probe failed {startup.FailureThreshold} time(s) in a row");
                 return;

@@ -353,7 +353,7 @@ internal sealed class RevisionRunner
 
         EvaluateLocked();
 
-        // Probe results that change nothing visible are not published: they come every 10 ms while starting.
+        // Probe results that change nothing visible are not published: they come every few milliseconds while starting.
         if (progress != _progress || (before != transition.State && (before.Phase != transition.State.Phase || @event is ReplicaEvent.Started or ReplicaEvent.Exited)))
         {
             PublishLocked();

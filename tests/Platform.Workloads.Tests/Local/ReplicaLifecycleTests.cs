@@ -71,10 +71,13 @@ public class ReplicaLifecycleTests
 
     public static TheoryData<string, string[], ProbeCheck, double> Intervals => new()
     {
-        { "starting: aggressive", ["start@0"], ProbeCheck.DefaultTcp, 0.01 },
+        { "starting: aggressive", ["start@0"], ProbeCheck.DefaultTcp, 0.002 },
+        { "starting, HTTP: aggressive", ["start@0"], new ProbeCheck { Kind = ProbeKind.Http, Path = "/" }, 0.002 },
+        { "starting, exec: a process each time, less often", ["start@0"], new ProbeCheck { Kind = ProbeKind.Exec, Command = ["true"] }, 0.01 },
+        { "starting, period 5: aggressive until ready", ["start@0"], new ProbeCheck { PeriodSeconds = 5 }, 0.002 },
         { "ready, period 0: every second", ["start@0", "ok@0"], ProbeCheck.DefaultTcp, 1 },
         { "ready, period 5", ["start@0", "ok@0"], new ProbeCheck { PeriodSeconds = 5 }, 5 },
-        { "not ready: aggressive again", ["start@0", "ok@0", "fail@1", "fail@2", "fail@3"], ProbeCheck.DefaultTcp, 0.01 },
+        { "not ready: aggressive again", ["start@0", "ok@0", "fail@1", "fail@2", "fail@3"], ProbeCheck.DefaultTcp, 0.002 },
     };
 
     [Theory]
