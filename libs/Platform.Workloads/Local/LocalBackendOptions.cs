@@ -51,9 +51,7 @@ public sealed record LocalBackendOptions
     /// Probe interval until ready for TCP, HTTP and gRPC probes, Knative's aggressive probing (default 2 ms): the wait
     /// between the app's listening and the first request held at zero reaching it is half this on average, which a
     /// cold start pays in full. A TCP probe of a port nobody listens on yet is refused at once, so probing this often
-    /// costs a few milliseconds of CPU over a whole start. (10 ms before: the cold-start benchmark's paired median was
-    /// 18 and 35 ms in two runs at 10 ms, 13 and 22 ms at 2 ms; the machine's noise is larger than the gain, the
-    /// expected wait falls from 5 to 1 ms.)
+    /// costs a few milliseconds of CPU over a whole start (the README's Benchmarks section has the measurements).
     /// </summary>
     public TimeSpan AggressiveProbeInterval { get; init; } = TimeSpan.FromMilliseconds(2);
 

@@ -17,7 +17,7 @@ namespace Platform.Benchmarks.Harness;
 /// </remarks>
 internal static class SteadyStateCode
 {
-    /// <summary>The variables.</summary>
+    /// <summary>Tiering off and ReadyToRun off: every method JIT-optimized once, as a long-running process runs it.</summary>
     public static IReadOnlyDictionary<string, string> Variables { get; } = new Dictionary<string, string>
     {
         ["DOTNET_TieredCompilation"] = "0",
