@@ -200,10 +200,10 @@ public static class CloudEventHttp
             foreach (var (attribute, value) in cloudEvent.GetPopulatedAttributes())
             {
                 if (attribute == cloudEvent.SpecVersion.DataContentTypeAttribute) continue;
-                response.Headers["ce-" + attribute.Name] = HeaderValues.Encode(attribute.Format(value));
+                response.Headers[HeaderName(attribute.Name)] = HeaderValues.Encode(attribute.Format(value));
             }
             response.Headers["ce-specversion"] = cloudEvent.SpecVersion.VersionId;
-            body = Formatter.EncodeBinaryModeEventData(cloudEvent);
+            body = BinaryModeData(cloudEvent);
             if (cloudEvent.DataContentType is { } dct) response.ContentType = dct;
         }
         response.ContentLength = body.Length;
@@ -217,21 +217,38 @@ public static class CloudEventHttp
         {
             var body = Formatter.EncodeStructuredModeMessage(cloudEvent, out var contentType);
             var content = new ReadOnlyMemoryContent(body);
-            content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType.ToString());
+            content.Headers.TryAddWithoutValidation("Content-Type", contentType.ToString());
             return content;
         }
-        var data = Formatter.EncodeBinaryModeEventData(cloudEvent);
-        var binary = new ReadOnlyMemoryContent(data);
-        if (cloudEvent.DataContentType is { } dct)
-            binary.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(dct);
+        var binary = new ReadOnlyMemoryContent(BinaryModeData(cloudEvent));
+        // Values were validated when they were set on the event: added as they are, not parsed again per request.
+        if (cloudEvent.DataContentType is { } dct) binary.Headers.TryAddWithoutValidation("Content-Type", dct);
         foreach (var (attribute, value) in cloudEvent.GetPopulatedAttributes())
         {
             if (attribute == cloudEvent.SpecVersion.DataContentTypeAttribute) continue;
-            binary.Headers.TryAddWithoutValidation("ce-" + attribute.Name, HeaderValues.Encode(attribute.Format(value)));
+            binary.Headers.TryAddWithoutValidation(HeaderName(attribute.Name), HeaderValues.Encode(attribute.Format(value)));
         }
         binary.Headers.TryAddWithoutValidation("ce-specversion", cloudEvent.SpecVersion.VersionId);
         return binary;
     }
+
+    /// <summary>
+    /// The binary-mode body of <paramref name="cloudEvent"/>: JSON data read by <see cref="StructuredEventReader"/>
+    /// is sent as the very bytes it arrived as (UTF-8, the only charset it can have come in); anything else as the
+    /// SDK encodes it.
+    /// </summary>
+    internal static ReadOnlyMemory<byte> BinaryModeData(CloudEvent cloudEvent) =>
+        cloudEvent.Data is RawJsonData raw && cloudEvent.DataContentType is { } dct && !dct.Contains("charset", StringComparison.OrdinalIgnoreCase)
+            ? raw.Utf8
+            : Formatter.EncodeBinaryModeEventData(cloudEvent);
+
+    // The header names of the attributes every event has, made once rather than per request.
+    private static readonly Dictionary<string, string> CoreHeaderNames =
+        new[] { "id", "source", "type", "subject", "time", "dataschema", "traceparent", "tracestate", "knativearrivaltime" }
+            .ToDictionary(name => name, name => "ce-" + name, StringComparer.Ordinal);
+
+    private static string HeaderName(string attribute) =>
+        CoreHeaderNames.TryGetValue(attribute, out var header) ? header : "ce-" + attribute;
 
     /// <summary>
     /// The CloudEvent in an HTTP response (a reply), or null when the response carries none (no <c>ce-id</c>
@@ -257,6 +274,7 @@ public static class CloudEventHttp
         null => "",
         string s => s,
         byte[] b => Encoding.UTF8.GetString(b),
+        RawJsonData json => json.ToString(),
         _ => Encoding.UTF8.GetString(Formatter.EncodeBinaryModeEventData(cloudEvent).Span),
     };
 }

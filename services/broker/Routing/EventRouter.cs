@@ -191,7 +191,7 @@ internal sealed partial class EventRouter(
     {
         try
         {
-            return CloudEventHttp.Formatter.DecodeStructuredModeMessage(message.Data.Memory, new System.Net.Mime.ContentType(CloudEventHttp.StructuredJsonMediaType), null);
+            return StructuredEventReader.Decode(message.Data.Memory);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or System.Text.Json.JsonException or InvalidOperationException)
         {

@@ -110,6 +110,8 @@ public sealed class EventingTopology : IAsyncLifetime
             ["Broker__ResyncInterval"] = "00:00:01",
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__LogLevel__System.Net.Http.HttpClient"] = "Warning",
+            ["Logging__LogLevel__Platform.Broker.Delivery"] = "Debug",
+            ["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ",
             ["Telemetry__MetricsPort"] = MetricsPort.ToString(),
             ["OTEL_SERVICE_NAME"] = "broker",
         };
