@@ -93,8 +93,7 @@ public sealed class BrokerFlowTests(EventingTopology topology)
     {
         topology.SkipIfUnavailable();
         const string ns = "e2e-flaky";
-        // Each event fails three times (503, 500, 429) then is taken. The first event warms the retry path of the
-        // freshly started broker process (JIT on a loaded machine); the second one is measured.
+        // Each event fails three times (503, 500, 429) then is taken: two events, each retried on the same schedule.
         var calls = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
         await using var flaky = await EventSink.StartAsync((e, _, context) =>
         {
@@ -106,18 +105,30 @@ public sealed class BrokerFlowTests(EventingTopology topology)
         await TriggerAsync(ns, "flaky", $"  subscriber: {{uri: '{flaky.Url}'}}\n  delivery: {{retry: 5, backoffPolicy: exponential, backoffDelay: PT0.2S}}\n");
         await topology.WaitReadyAsync(EventingKinds.Trigger, ns, "flaky");
 
-        Assert.Equal(HttpStatusCode.Accepted, await EventingTopology.PostAsync(_http, broker, EventingTopology.Event("flaky", id: "warm-up")));
+        Assert.Equal(HttpStatusCode.Accepted, await EventingTopology.PostAsync(_http, broker, EventingTopology.Event("flaky", id: "first")));
         await flaky.WaitForAsync(4, Wait);
-        Assert.Equal(HttpStatusCode.Accepted, await EventingTopology.PostAsync(_http, broker, EventingTopology.Event("flaky", id: "measured")));
+        Assert.Equal(HttpStatusCode.Accepted, await EventingTopology.PostAsync(_http, broker, EventingTopology.Event("flaky", id: "second")));
         await flaky.WaitForAsync(8, Wait);
-        var measured = flaky.Received.Where(r => r.Event.Id == "measured").ToList();
-        Assert.Equal(4, measured.Count);
-        var gaps = measured.Zip(measured.Skip(1), (a, b) => (b.At - a.At).TotalMilliseconds).ToArray();
-        // Exponential PT0.2S: 200, 400, 800 ms. Tolerance: not earlier than 10 ms before, at most 400 ms late
-        // (a loaded 2-core machine; each gap also includes one HTTP round trip).
+        double[] Gaps(string id)
+        {
+            var attempts = flaky.Received.Where(r => r.Event.Id == id).ToList();
+            Assert.Equal(4, attempts.Count);
+            return attempts.Zip(attempts.Skip(1), (a, b) => (b.At - a.At).TotalMilliseconds).ToArray();
+        }
+        var first = Gaps("first");
+        var second = Gaps("second");
+        // Exponential PT0.2S: 200, 400, 800 ms. No retry may come early (10 ms for clock granularity), in either event.
+        // Late is bounded per gap by the better of the two events (at most 400 ms late): a loaded 2-core machine can
+        // stall one process for half a second (thread-pool starvation is answered every 500 ms), and a stall hitting
+        // the same retry of both events is unlikely, whereas a wrong schedule (linear, constant, none) is wrong in both.
         double[] expected = [200, 400, 800];
+        var detail = $"first: {string.Join(", ", first.Select(g => g.ToString("0")))}; second: {string.Join(", ", second.Select(g => g.ToString("0")))}";
         for (var i = 0; i < expected.Length; i++)
-            Assert.True(gaps[i] >= expected[i] - 10 && gaps[i] <= expected[i] + 400, $"gap {i + 1} was {gaps[i]:0} ms, expected {expected[i]} ms; all: {string.Join(", ", gaps.Select(g => g.ToString("0")))}; at: {string.Join(", ", measured.Select(m => m.At.ToString("HH:mm:ss.fff")))}\n{topology.Logs}");
+        {
+            Assert.True(first[i] >= expected[i] - 10 && second[i] >= expected[i] - 10, $"retry {i + 1} came early: expected {expected[i]} ms; {detail}");
+            var best = Math.Min(first[i], second[i]);
+            Assert.True(best <= expected[i] + 400, $"retry {i + 1} came late in both events: expected {expected[i]} ms; {detail}\n{topology.Logs}");
+        }
         await Task.Delay(600);
         Assert.Equal(8, flaky.Calls); // taken once it succeeded: no more attempts
     }
