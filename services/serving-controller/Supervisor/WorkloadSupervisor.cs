@@ -28,11 +28,16 @@ internal sealed partial class WorkloadSupervisor(
     private readonly ResourceInformer _autoscalers = new(store, ResourceKinds.PodAutoscaler, null, log, time);
     // Touched by the PodAutoscaler handler and the workload follower, which run side by side.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<RevisionKey, string> _pushedEndpoints = new();
+    // Ready replicas to record as actualScale, latest per revision, written by their own loop: a control-plane write
+    // must not hold up the next workload change (another revision's replica becoming ready waits for its endpoints).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<RevisionKey, int> _actualScales = new();
+    private readonly System.Threading.Channels.Channel<RevisionKey> _actualScaleQueue =
+        System.Threading.Channels.Channel.CreateUnbounded<RevisionKey>(new() { SingleReader = true });
 
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         options.Value.Supervise
-            ? Task.WhenAll(_autoscalers.RunAsync(OnPodAutoscalerAsync, stoppingToken), FollowWorkloadsAsync(stoppingToken))
+            ? Task.WhenAll(_autoscalers.RunAsync(OnPodAutoscalerAsync, stoppingToken), FollowWorkloadsAsync(stoppingToken), RecordActualScalesAsync(stoppingToken))
             : Task.CompletedTask;
 
     /// <summary>The scale a PodAutoscaler asks for: <c>status.desiredScale</c>, or null before the autoscaler decided.</summary>
@@ -127,7 +132,39 @@ internal sealed partial class WorkloadSupervisor(
         if (DesiredScale(pa) is { } desired && status.Desired != desired) await ScaleAsync(key, desired, ct);
         // Endpoints first: a request held at zero waits for them, while actualScale is only read by people and tools.
         await PushEndpointsIfChangedAsync(status, ct);
-        if (pa is not null && ActualScale(pa) != status.Ready) await RecordActualScaleAsync(key, status.Ready, ct);
+        if (pa is not null && ActualScale(pa) != status.Ready)
+        {
+            // The writer takes the latest count of a revision; a key queued again after it was written finds none.
+            _actualScales[key] = status.Ready;
+            _actualScaleQueue.Writer.TryWrite(key);
+        }
+    }
+
+    private async Task RecordActualScalesAsync(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var key in _actualScaleQueue.Reader.ReadAllAsync(ct))
+            {
+                if (!_actualScales.TryRemove(key, out var ready)) continue;
+                if (ActualScale(_autoscalers.Get(key.Namespace, key.Name)) == ready) continue;
+                try
+                {
+                    await RecordActualScaleAsync(key, ready, ct);
+                }
+                catch (Exception ex) when (!ct.IsCancellationRequested)
+                {
+                    // Tried again in a second (with a newer count if one came meanwhile); the store is down or busy.
+                    LogActualScaleFailed(key.ToString(), ready, ex.Message);
+                    _actualScales.TryAdd(key, ready);
+                    await Task.Delay(TimeSpan.FromSeconds(1), time, ct);
+                    _actualScaleQueue.Writer.TryWrite(key);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
     }
 
     private async Task PushEndpointsIfChangedAsync(WorkloadStatus status, CancellationToken ct)
@@ -177,6 +214,9 @@ internal sealed partial class WorkloadSupervisor(
 
     [LoggerMessage(EventId = 2402, Level = LogLevel.Warning, Message = "Workload supervisor: {What} failed; restarting")]
     private partial void LogFailed(Exception ex, string what);
+
+    [LoggerMessage(EventId = 2405, Level = LogLevel.Warning, Message = "{Revision}: recording {Ready} ready replicas as the PodAutoscaler's actualScale failed: {Reason}")]
+    private partial void LogActualScaleFailed(string revision, int ready, string reason);
 
     [LoggerMessage(EventId = 2403, Level = LogLevel.Warning, Message = "Telling the activator the endpoints of {Revision} failed: {Reason}")]
     private partial void LogPushFailed(string revision, string reason);
