@@ -83,7 +83,9 @@ public sealed class ServingFaultTests(FaultStack stack, ITestOutputHelper output
 
         var figure = new FaultFigure("kill -9 of a replica (min-scale 2)", load.Sent - sent, load.Ok - ok, load.Errors - errors, 0, 0, replaced);
         FaultFigures.Record(figure, output);
-        Assert.True(figure.Errors == 0, $"{figure.Errors} request(s) failed: {load.ErrorSamples}");
+        // The activator says which replica refused and whether another was tried; the controller, when endpoints moved.
+        Assert.True(figure.Errors == 0, $"{figure.Errors} request(s) failed: {load.ErrorSamples}\n" +
+            $"--- activator ---\n{stack.AppLog("activator")}\n--- serving-controller ---\n{stack.AppLog("serving-controller")}");
     }
 
     /// <summary>The platform's processes; the activator itself is the ingress, so its outage is counted, not forbidden.</summary>
