@@ -111,7 +111,6 @@ public sealed class EventingTopology : IAsyncLifetime
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__LogLevel__System.Net.Http.HttpClient"] = "Warning",
             ["Logging__LogLevel__Platform.Broker.Delivery"] = "Debug",
-            ["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ",
             ["Telemetry__MetricsPort"] = MetricsPort.ToString(),
             ["OTEL_SERVICE_NAME"] = "broker",
         };
