@@ -55,7 +55,7 @@ public sealed class ChildProcess : IAsyncDisposable
         var last = "";
         while (DateTime.UtcNow < deadline)
         {
-            if (_process.HasExited) throw new InvalidOperationException($"{Name} exited with {_process.ExitCode}:\n{Output}");
+            if (_process.HasExited) throw new InvalidOperationException($"{Name} exited with {_process.ExitCode}{Platform.Testing.Processes.TestProcess.UnhandledException(Output)}:\n{Output}");
             try
             {
                 using var response = await http.GetAsync(url);

@@ -52,7 +52,11 @@ public sealed class TestProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (_process.HasExited) throw new InvalidOperationException($"process exited with {await WaitForExitAsync(TimeSpan.FromSeconds(5))}:\n{Output}");
+            if (_process.HasExited)
+            {
+                var code = await WaitForExitAsync(TimeSpan.FromSeconds(5));
+                throw new InvalidOperationException($"process exited with {code}{UnhandledException(Output)}:\n{Output}");
+            }
             try
             {
                 using var response = await http.GetAsync(url);
@@ -64,6 +68,15 @@ public sealed class TestProcess : IAsyncDisposable
         }
         throw new TimeoutException($"{url} did not answer within {timeout}:\n{Output}");
     }
+
+    /// <summary>
+    /// The program's "Unhandled exception." line, if it printed one, for the first line of a failure message (which is
+    /// all that a summary of failures shows).
+    /// </summary>
+    public static string UnhandledException(string output) =>
+        output.Split('\n').FirstOrDefault(l => l.StartsWith("Unhandled exception.", StringComparison.Ordinal)) is { } line
+            ? " (" + (line.Length > 300 ? line[..300] + "…" : line.TrimEnd()) + ")"
+            : "";
 
     /// <summary>
     /// Waits until the process exits and everything it printed has been read (<see cref="HasExited"/> turns true

@@ -28,16 +28,37 @@ internal static class Probes
         }
     }
 
-    /// <summary>A port the OS considers free on loopback, not in <paramref name="avoid"/>.</summary>
+    /// <summary>
+    /// A free port on loopback, not in <paramref name="avoid"/>, from below the kernel's ephemeral range: apps start one
+    /// after another, and a port from that range could meanwhile become the local end of an outgoing connection (a
+    /// health poll, a Redis client), so that its app would fail to bind it.
+    /// </summary>
     public static int FreePort(IReadOnlySet<int> avoid)
     {
-        while (true)
+        const int lowest = 10_000;
+        var end = EphemeralStart;
+        var start = Random.Shared.Next(lowest, end);
+        for (var i = 0; i < end - lowest; i++)
         {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            if (!avoid.Contains(port)) return port;
+            var port = lowest + (start - lowest + i) % (end - lowest);
+            if (!avoid.Contains(port) && PortIsFree(port)) return port;
         }
+        throw new InvalidOperationException($"no free port on 127.0.0.1 between {lowest} and {end}");
+    }
+
+    // Linux's ip_local_port_range ("32768\t60999"); 32768 where it cannot be read (it is below other systems' ranges).
+    private static readonly int EphemeralStart = ReadEphemeralStart();
+
+    private static int ReadEphemeralStart()
+    {
+        try
+        {
+            var first = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0];
+            if (int.TryParse(first, out var start) && start > 11_000) return start;
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return 32_768;
     }
 
     /// <summary>Whether something accepts TCP connections on 127.0.0.1:<paramref name="port"/>.</summary>
