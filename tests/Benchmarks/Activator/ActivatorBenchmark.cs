@@ -279,31 +279,21 @@ public sealed class ActivatorBenchmark : IBenchmark
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
-    /// <summary>The backend: one route answering a fixed body.</summary>
-    /// <summary>Stands in for the activators' sidecar: answers every stats post with 204 and counts them.</summary>
-    private sealed class StatsIntake(WebApplication app, int port) : IAsyncDisposable
+    /// <summary>A Kestrel app in this process on a free loopback port, stopped on dispose.</summary>
+    private sealed class LoopbackApp(WebApplication app, int port) : IAsyncDisposable
     {
-        private static int _batches;
-
         public int Port { get; } = port;
 
-        /// <summary>Stats posts received so far.</summary>
-        public static int Batches => Volatile.Read(ref _batches);
-
-        public static async Task<StatsIntake> StartAsync()
+        public static async Task<LoopbackApp> StartAsync(Action<WebApplication> map)
         {
             var port = FreePort.Next();
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
             var app = builder.Build();
-            app.MapPost("/v1.0/invoke/{appId}/method/stats", () =>
-            {
-                Interlocked.Increment(ref _batches);
-                return Microsoft.AspNetCore.Http.Results.NoContent();
-            });
+            map(app);
             await app.StartAsync();
-            return new StatsIntake(app, port);
+            return new LoopbackApp(app, port);
         }
 
         public async ValueTask DisposeAsync()
@@ -313,34 +303,32 @@ public sealed class ActivatorBenchmark : IBenchmark
         }
     }
 
-    private sealed class TinyBackend(WebApplication app, int port) : IAsyncDisposable
+    /// <summary>Stands in for the activators' sidecar: answers every stats post with 204 and counts them.</summary>
+    private static class StatsIntake
+    {
+        private static int _batches;
+
+        /// <summary>Stats posts received so far.</summary>
+        public static int Batches => Volatile.Read(ref _batches);
+
+        public static Task<LoopbackApp> StartAsync() => LoopbackApp.StartAsync(app => app.MapPost("/v1.0/invoke/{appId}/method/stats", () =>
+        {
+            Interlocked.Increment(ref _batches);
+            return Microsoft.AspNetCore.Http.Results.NoContent();
+        }));
+    }
+
+    /// <summary>The backend: one route answering a fixed body.</summary>
+    private static class TinyBackend
     {
         public static readonly byte[] Body = "Hello World!\n"u8.ToArray();
 
-        public int Port { get; } = port;
-
-        public static async Task<TinyBackend> StartAsync()
+        public static Task<LoopbackApp> StartAsync() => LoopbackApp.StartAsync(app => app.Run(c =>
         {
-            var port = FreePort.Next();
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-            var app = builder.Build();
-            app.Run(c =>
-            {
-                c.Response.ContentType = "text/plain";
-                c.Response.ContentLength = Body.Length;
-                return c.Response.Body.WriteAsync(Body).AsTask();
-            });
-            await app.StartAsync();
-            return new TinyBackend(app, port);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
+            c.Response.ContentType = "text/plain";
+            c.Response.ContentLength = Body.Length;
+            return c.Response.Body.WriteAsync(Body).AsTask();
+        }));
     }
 
     /// <summary>The activator with the same wiring as its Program.cs, routing hello.default to the backend.</summary>
