@@ -65,7 +65,7 @@ public sealed class ActivatorBenchmark : IBenchmark
 
         // (a) Open loop at a fixed rate: each request starts on schedule whether or not earlier ones finished.
         // Direct and activator alternate in half-second slices so that load from elsewhere on the machine hits both alike.
-        Console.WriteLine($"(a) fixed 1,000 req/s, {fixedSeconds} s each for direct and activator in alternating {slice.TotalMilliseconds:0} ms slices (after {warmup.TotalSeconds:0} s warm-up each), GET / of a {TinyBackend.Body.Length}-byte answer");
+        Console.WriteLine($"(a) fixed 1,000 req/s, {fixedSeconds} s each for direct and activator in alternating {slice.TotalMilliseconds:0} ms slices (after {warmup.TotalSeconds:0} s warm-up each, and 40 s in all with 20 req/s to every activator), GET / of a {TinyBackend.Body.Length}-byte answer");
         // The stats path warms up too. An activator posts its stats once a second, and only after a second with traffic,
         // so that code reaches the 30 calls that tiered compilation promotes at only after half a minute of traffic; a
         // long-running activator has that behind it. Without it, each stats tick of the measurement ran unoptimized code
