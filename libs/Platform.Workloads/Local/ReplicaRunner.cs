@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Platform.Workloads.Local;
 
@@ -67,7 +66,7 @@ internal sealed class ReplicaRunner
             {
                 // Held until this run is ready or over (see ReplicaStartGate); a stop while waiting ends the loop.
                 _startSlot = await _revision.StartGate.EnterAsync(stopping);
-                var port = NextFreePort(_revision.Options.Host);
+                var port = LoopbackPorts.Pick(IPAddress.Parse(_revision.Options.Host), _ => true);
                 var decision = _revision.Plan(Name, port);
                 if (decision.Plan is not { } plan)
                 {
@@ -409,12 +408,5 @@ internal sealed class ReplicaRunner
             // Whatever breaks a probe (a malformed answer, ...) counts as a failed probe, never as a crash of the runner.
             return false;
         }
-    }
-
-    private static int NextFreePort(string host)
-    {
-        using var listener = new TcpListener(IPAddress.Parse(host), 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Platform.Workloads.Local;
 
 namespace Platform.Cli.Runner.Health;
 
@@ -13,53 +14,10 @@ internal static class Probes
     };
 
     /// <summary>Whether 127.0.0.1:<paramref name="port"/> can be bound now.</summary>
-    public static bool PortIsFree(int port)
-    {
-        try
-        {
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
-            socket.Listen(1);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
+    public static bool PortIsFree(int port) => LoopbackPorts.IsFree(IPAddress.Loopback, port);
 
-    /// <summary>
-    /// A free port on loopback, not in <paramref name="avoid"/>, from below the kernel's ephemeral range: apps start one
-    /// after another, and a port from that range could meanwhile become the local end of an outgoing connection (a
-    /// health poll, a Redis client), so that its app would fail to bind it.
-    /// </summary>
-    public static int FreePort(IReadOnlySet<int> avoid)
-    {
-        const int lowest = 10_000;
-        var end = EphemeralStart;
-        var start = Random.Shared.Next(lowest, end);
-        for (var i = 0; i < end - lowest; i++)
-        {
-            var port = lowest + (start - lowest + i) % (end - lowest);
-            if (!avoid.Contains(port) && PortIsFree(port)) return port;
-        }
-        throw new InvalidOperationException($"no free port on 127.0.0.1 between {lowest} and {end}");
-    }
-
-    // Linux's ip_local_port_range ("32768\t60999"); 32768 where it cannot be read (it is below other systems' ranges).
-    private static readonly int EphemeralStart = ReadEphemeralStart();
-
-    private static int ReadEphemeralStart()
-    {
-        try
-        {
-            var first = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0];
-            if (int.TryParse(first, out var start) && start > 11_000) return start;
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return 32_768;
-    }
+    /// <summary>A free port on 127.0.0.1, not in <paramref name="avoid"/>, from below the ephemeral range (<see cref="LoopbackPorts"/>).</summary>
+    public static int FreePort(IReadOnlySet<int> avoid) => LoopbackPorts.Pick(IPAddress.Loopback, port => !avoid.Contains(port));
 
     /// <summary>Whether something accepts TCP connections on 127.0.0.1:<paramref name="port"/>.</summary>
     public static async Task<bool> AcceptsConnectionsAsync(int port, CancellationToken cancel)
