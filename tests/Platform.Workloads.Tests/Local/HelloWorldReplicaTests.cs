@@ -1,3 +1,5 @@
+using Platform.Workloads.Local;
+
 namespace Platform.Workloads.Tests.Local;
 
 /// <summary>Real replicas of samples/helloworld, started as processes by the local backend.</summary>
@@ -32,6 +34,8 @@ public class HelloWorldReplicaTests(HelloWorldApp app) : IClassFixture<HelloWorl
         Assert.True(await backend.ScaleAsync(workload.Revision, 3));
         var three = await Replicas.WaitAsync(backend, workload.Revision, s => s.Ready == 3, "three ready replicas");
         Assert.Equal(3, three.Endpoints.Select(e => e.Port).Distinct().Count());
+        // Below the ephemeral range: no outgoing connection (a probe, a client) can hold a replica's port before it binds it.
+        Assert.All(three.Endpoints, e => Assert.InRange(e.Port, LoopbackPorts.Lowest, LoopbackPorts.EphemeralStart - 1));
         Assert.Equal((3, 3), (three.Desired, three.Actual));
         foreach (var each in three.Endpoints)
         {
